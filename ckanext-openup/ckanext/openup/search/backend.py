@@ -1,0 +1,86 @@
+"""The seam: CKAN's ``make_connection()`` answered from PostgreSQL while ``openup_search`` is on.
+
+CKAN 2.11/2.12 has no search interface; every search call goes through ``make_connection``, imported
+by name into several modules. Those names are rebound once to :func:`make_connection`, which asks at
+each call whether the backend is active, so unloading the plugin hands every call back to Solr.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import ckan.plugins as plugins
+from ckan.common import config
+
+from ckanext.openup.search.connection import PostgresSearchConnection
+from ckanext.openup.search.store import IndexStore
+
+log = logging.getLogger(__name__)
+
+PLUGIN_NAME = "openup_search"
+_MODULES_HOLDING_MAKE_CONNECTION = (
+    "ckan.lib.search", "ckan.lib.search.common", "ckan.lib.search.index", "ckan.lib.search.query",
+)
+
+_solr_make_connection: Any = None
+_solr_check_schema: Any = None
+_store: IndexStore | None = None
+_forced = False
+
+
+def install() -> None:
+    """Rebind CKAN's connection factory and schema check; idempotent."""
+    global _solr_make_connection, _solr_check_schema
+    import importlib
+
+    search = importlib.import_module("ckan.lib.search")
+    if _solr_make_connection is None:
+        _solr_make_connection = search.common.make_connection
+        _solr_check_schema = search.check_solr_schema_version
+    for name in _MODULES_HOLDING_MAKE_CONNECTION:
+        importlib.import_module(name).make_connection = make_connection
+    search.check_solr_schema_version = check_schema_version
+
+
+def force(active: bool = True) -> None:
+    """Serve search from PostgreSQL whatever plugins are loaded (CKAN's own test-suite unloads them all)."""
+    global _forced
+    _forced = active
+    install()
+
+
+def is_active() -> bool:
+    return _forced or plugins.plugin_loaded(PLUGIN_NAME)
+
+
+def configure(ckan_config: Any) -> None:
+    """Point the index at the configured database; the table is created or migrated here."""
+    store().migrate()
+
+
+def store() -> IndexStore:
+    """The index store for the current configuration (rebuilt when the database URL changes)."""
+    global _store
+    url = config.get("ckanext.openup.search.sqlalchemy_url") or config.get("sqlalchemy.url")
+    if _store is None or _store.url != url:
+        if _store is not None:
+            _store.dispose()
+        _store = IndexStore(url)
+    return _store
+
+
+def language() -> str:
+    return config.get("ckanext.openup.search.language") or "swedish"
+
+
+def make_connection(decode_dates: bool = True) -> Any:
+    if not is_active():
+        return _solr_make_connection(decode_dates)
+    return PostgresSearchConnection(store(), language(), decode_dates=decode_dates)
+
+
+def check_schema_version(schema_file: str | None = None) -> bool:
+    if not is_active():
+        return _solr_check_schema(schema_file)
+    return True

@@ -1,0 +1,246 @@
+"""A stand-in for ``pysolr.Solr`` that answers CKAN's search calls from PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pysolr
+import sqlalchemy as sa
+from ckan.lib.search.common import SearchError, SearchQueryError, solr_datetime_decoder
+from sqlalchemy.exc import DBAPIError
+
+from ckanext.openup.search import sql
+from ckanext.openup.search.dismax import compile_free_text
+from ckanext.openup.search.document import DocumentError, index_row
+from ckanext.openup.search.fields import UNSTORED_FIELDS, Kind, kind_of
+from ckanext.openup.search.lucene import LuceneCompiler, QuerySyntaxError
+from ckanext.openup.search.store import TABLE, IndexStore
+
+log = logging.getLogger(__name__)
+
+_SORT_PART = re.compile(r"^\s*([A-Za-z_][\w.\-]*)\s+(asc|desc)\s*$", re.IGNORECASE)
+_FIELD_LIST = re.compile(r"[\s,]+")
+# A runaway query must not hold a worker or a database connection.
+_STATEMENT_TIMEOUT_MS = 15000
+_TEXT_LIMIT = 250_000  # characters per weight class; tsvector itself stops at 1 MB
+
+
+class PostgresSearchConnection:
+    """Implements the part of ``pysolr.Solr`` CKAN uses: ``search``, ``add``, ``delete``, ``commit``.
+
+    Writes commit at once (Solr's ``commit`` flag is honoured by being always on), which is what
+    CKAN's tests and a small catalogue expect.
+    """
+
+    url = "postgresql://(ckanext-openup search index)"
+
+    def __init__(self, store: IndexStore, language: str, decode_dates: bool = True) -> None:
+        self.store = store
+        self.language = language
+        self.decode_dates = decode_dates
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def search(self, q: str = "*:*", search_handler: str | None = None, **kwargs: Any) -> pysolr.Results:
+        """Run a Solr-style search; raises CKAN's ``SearchQueryError`` for queries it cannot read."""
+        params = sql.Params()
+        try:
+            request = _SearchRequest(q, kwargs)
+            where, ranking_words = self._where(params, request)
+            order_by = _order_by(params, request.sort)
+        except QuerySyntaxError as error:
+            raise SearchQueryError(str(error)) from None
+        score = self._score(params, ranking_words)
+
+        def run(connection: sa.Connection) -> dict[str, Any]:
+            connection.execute(sa.text(f"SET LOCAL statement_timeout = {_STATEMENT_TIMEOUT_MS}"))
+            values = params.values
+            total = connection.execute(
+                sa.text(f"SELECT count(*) FROM {TABLE} WHERE {where}"), values).scalar_one()
+            docs = []
+            if request.rows > 0 and total > request.start:
+                page = connection.execute(sa.text(
+                    f"SELECT doc, {score} AS score FROM {TABLE} WHERE {where} "
+                    f"ORDER BY {order_by} LIMIT {request.rows} OFFSET {request.start}"), values)
+                docs = [_project(row.doc, row.score, request.field_list) for row in page]
+            facets = {}
+            if request.facet:
+                for field in request.facet_fields:
+                    facets[field] = _facet(connection, params, where, field, request)
+            return {"response": {"numFound": total, "start": request.start, "docs": docs},
+                    "facet_counts": {"facet_fields": facets}}
+
+        try:
+            decoded = self.store.run(run)
+        except DBAPIError as error:
+            # Never let SQL text reach the user: log it, answer with CKAN's search error.
+            log.error("Search index query failed: %s", error)
+            if getattr(error.orig, "pgcode", None) == "57014":  # query_canceled
+                raise SearchError("The search took too long; narrow the query.") from None
+            raise SearchError("The search index could not run this query.") from None
+        if self.decode_dates:
+            decoded["response"]["docs"] = [solr_datetime_decoder(doc) for doc in decoded["response"]["docs"]]
+        return pysolr.Results(decoded)
+
+    def _where(self, params: sql.Params, request: _SearchRequest) -> tuple[str, list[str]]:
+        lucene = LuceneCompiler(params, self.language, request.default_field, request.default_operator)
+        if request.is_dismax:
+            main, words = compile_free_text(params, self.language, request.q, request.mm)
+        else:
+            main = lucene.compile(request.q)
+            words = []
+        filters = [lucene.compile(fq) for fq in request.filters]
+        return sql.all_of([main, *filters]), words + lucene.ranking_words
+
+    def _score(self, params: sql.Params, words: list[str]) -> str:
+        if not words:
+            return "1.0"
+        language = params.bind(self.language)
+        any_word = (f"replace(CAST(plainto_tsquery(CAST({language} AS regconfig), "
+                    f"{params.bind(' '.join(words))}) AS text), '&', '|')")
+        # to_tsquery of an empty string only warns; NULLIF keeps ranking at 0 for stop words.
+        return f"coalesce(ts_rank(search_vector, to_tsquery('simple', NULLIF({any_word}, ''))), 0)"
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def add(self, docs: Iterable[dict[str, Any]], commit: bool = True, **kwargs: Any) -> str:
+        """Insert or replace documents (by ``index_id``, Solr's unique key)."""
+        try:
+            rows = [index_row(doc) for doc in docs]
+        except DocumentError as error:
+            raise pysolr.SolrError(str(error)) from None
+        statement = sa.text(f"""
+            INSERT INTO {TABLE} (index_id, site_id, entity_id, doc, fields, search_vector, indexed_at)
+            VALUES (:index_id, :site_id, :entity_id, CAST(:doc AS jsonb), CAST(:fields AS jsonb),
+                    setweight(to_tsvector(CAST(:language AS regconfig), :a), 'A')
+                    || setweight(to_tsvector(CAST(:language AS regconfig), :b), 'B')
+                    || setweight(to_tsvector(CAST(:language AS regconfig), :c), 'C')
+                    || setweight(to_tsvector(CAST(:language AS regconfig), :d), 'D'),
+                    now())
+            ON CONFLICT (index_id) DO UPDATE SET
+                site_id = EXCLUDED.site_id, entity_id = EXCLUDED.entity_id, doc = EXCLUDED.doc,
+                fields = EXCLUDED.fields, search_vector = EXCLUDED.search_vector,
+                indexed_at = EXCLUDED.indexed_at""")
+        values = [{
+            "index_id": row.index_id, "site_id": row.site_id, "entity_id": row.entity_id,
+            "doc": json.dumps(row.doc, default=str), "fields": json.dumps(row.fields),
+            "language": self.language,
+            **{weight.lower(): row.weighted_text[weight][:_TEXT_LIMIT] for weight in "ABCD"},
+        } for row in rows]
+        if values:
+            try:
+                self.store.run(lambda connection: connection.execute(statement, values))
+            except DBAPIError as error:
+                log.error("Search index write failed: %s", error)
+                raise pysolr.SolrError("The search index could not store the document.") from None
+        return ""
+
+    def delete(self, id: str | list[str] | None = None, q: str | None = None,
+               commit: bool = True, **kwargs: Any) -> str:
+        """Delete by unique key (``index_id``) or by Lucene query, as ``pysolr.Solr.delete`` does."""
+        if id is None and q is None:
+            raise ValueError('You must specify "id" or "q".')
+        params = sql.Params()
+        if id is not None:
+            ids = id if isinstance(id, list) else [id]
+            where = f"index_id = ANY({params.bind([str(each) for each in ids])})"
+        else:
+            try:
+                where = LuceneCompiler(params, self.language).compile(q or "")
+            except QuerySyntaxError as error:
+                raise pysolr.SolrError(str(error)) from None
+        self.store.run(lambda connection: connection.execute(
+            sa.text(f"DELETE FROM {TABLE} WHERE {where}"), params.values))
+        return ""
+
+    def commit(self, *args: Any, **kwargs: Any) -> str:
+        return ""
+
+    def optimize(self, *args: Any, **kwargs: Any) -> str:
+        return ""
+
+    def ping(self, *args: Any, **kwargs: Any) -> str:
+        self.store.run(lambda connection: connection.execute(sa.text(f"SELECT 1 FROM {TABLE} LIMIT 1")))
+        return "{}"
+
+
+class _SearchRequest:
+    """The Solr parameters CKAN sends, read and checked once."""
+
+    def __init__(self, q: str | None, params: dict[str, Any]) -> None:
+        self.q = q if isinstance(q, str) and q.strip() else "*:*"
+        fq = params.get("fq") or []
+        self.filters = [fq] if isinstance(fq, str) else [each for each in fq if isinstance(each, str)]
+        self.rows = _integer(params.get("rows", 10), "rows")
+        self.start = _integer(params.get("start", 0), "start")
+        self.sort = params.get("sort") or "score desc"
+        self.field_list = [name for name in _FIELD_LIST.split(str(params.get("fl") or "*")) if name]
+        self.default_field = str(params.get("df") or "text")
+        self.default_operator = str(params.get("q.op") or "AND")
+        def_type = params.get("defType") or "lucene"
+        self.is_dismax = def_type in ("dismax", "edismax") and ":" not in self.q
+        self.mm = params.get("mm")
+        self.facet = str(params.get("facet", "false")).lower() in ("true", "on", "1")
+        facet_fields = params.get("facet.field") or []
+        self.facet_fields = [facet_fields] if isinstance(facet_fields, str) else list(facet_fields)
+        self.facet_limit = _integer(params.get("facet.limit", 100), "facet.limit", minimum=-1)
+        self.facet_mincount = _integer(params.get("facet.mincount", 0), "facet.mincount")
+
+
+def _integer(value: Any, name: str, minimum: int = 0) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise QuerySyntaxError(f"{name} must be a whole number, not {str(value)[:50]!r}") from None
+    if number < minimum:
+        raise QuerySyntaxError(f"{name} must be at least {minimum}")
+    return number
+
+
+def _order_by(params: sql.Params, sort: str) -> str:
+    terms = []
+    for part in str(sort).split(","):
+        match = _SORT_PART.match(part)
+        if not match:
+            # CKAN turns this wording into its 'Invalid "sort" parameter' error.
+            raise QuerySyntaxError(f"Unknown sort order: {str(sort)[:100]!r}")
+        field, direction = match.group(1), match.group(2).upper()
+        if field == "score":
+            terms.append(f"score {direction}")
+            continue
+        value = f"fields -> {params.bind(field)} ->> 0"
+        if kind_of(field) is Kind.NUMBER:
+            value = f"CAST({value} AS numeric)"
+        else:
+            value = f'({value}) COLLATE "C"'
+        terms.append(f"{value} {direction} NULLS LAST")
+    terms.append("index_id")
+    return ", ".join(terms)
+
+
+def _project(doc: dict[str, Any], score: float, field_list: list[str]) -> dict[str, Any]:
+    if "*" in field_list:
+        projected = {key: value for key, value in doc.items() if key not in UNSTORED_FIELDS}
+    else:
+        projected = {name: doc[name] for name in field_list if name in doc and name not in UNSTORED_FIELDS}
+    if "score" in field_list:
+        projected["score"] = float(score)
+    return projected
+
+
+def _facet(connection: sa.Connection, params: sql.Params, where: str, field: str,
+           request: _SearchRequest) -> list[Any]:
+    limit = "" if request.facet_limit < 0 else f"LIMIT {request.facet_limit}"
+    values = dict(params.values, facet_field=field, facet_mincount=max(request.facet_mincount, 1))
+    rows = connection.execute(sa.text(
+        f"SELECT value, count(*) AS hits FROM {TABLE}, "
+        f"jsonb_array_elements_text(fields -> :facet_field) AS value WHERE {where} "
+        f"GROUP BY value HAVING count(*) >= :facet_mincount ORDER BY hits DESC, value {limit}"), values)
+    flat: list[Any] = []
+    for row in rows:
+        flat.extend([row.value, row.hits])
+    return flat

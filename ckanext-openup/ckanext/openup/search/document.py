@@ -1,0 +1,108 @@
+"""Turn the document CKAN would send to Solr into the values stored in the index row."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from typing import Any
+
+from ckanext.openup.search import dates
+from ckanext.openup.search.fields import UNINDEXED_FIELDS, Kind, kind_of, text_weight
+
+
+@dataclasses.dataclass(frozen=True)
+class IndexRow:
+    """One index row: the stored document, every field as a list of strings, and weighted text."""
+
+    index_id: str
+    site_id: str
+    entity_id: str | None
+    doc: dict[str, Any]
+    fields: dict[str, list[str]]
+    weighted_text: dict[str, str]  # weight letter (A-D) -> text
+
+
+class DocumentError(ValueError):
+    """A document the index cannot hold (what Solr would refuse)."""
+
+
+def index_row(document: dict[str, Any]) -> IndexRow:
+    """Build the row for ``document``; raises :class:`DocumentError` when a required key is missing."""
+    for required in ("index_id", "site_id"):
+        if not document.get(required):
+            raise DocumentError(f"document is missing the required field {required!r}")
+    fields: dict[str, list[str]] = {}
+    weighted: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
+    stored: dict[str, Any] = {}
+    for name, value in document.items():
+        stored[name] = _jsonable(value)
+        if name in UNINDEXED_FIELDS:
+            continue
+        values = _field_values(name, value)
+        if not values:
+            continue
+        fields[name] = values
+        weight = text_weight(name)
+        if weight:
+            weighted[weight].extend(values)
+    stored.setdefault("indexed_ts", dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    fields.setdefault("indexed_ts", [dates.normalise(stored["indexed_ts"]) or ""])
+    return IndexRow(
+        index_id=str(document["index_id"]),
+        site_id=str(document["site_id"]),
+        entity_id=str(document["id"]) if document.get("id") else None,
+        doc=stored,
+        fields=fields,
+        weighted_text={weight: "\n".join(parts) for weight, parts in weighted.items()},
+    )
+
+
+def _field_values(name: str, value: Any) -> list[str]:
+    items = value if isinstance(value, (list, tuple, set)) else [value]
+    kind = kind_of(name)
+    values = []
+    for item in items:
+        text = _as_text(item)
+        if text is None:
+            continue
+        if kind is Kind.DATE:
+            text = dates.normalise(text)
+        elif kind is Kind.NUMBER:
+            text = text if _is_number(text) else None
+        if text is not None and text not in values:
+            values.append(text)  # a set of values, as Solr counts a document once per facet value
+    return values
+
+
+def _as_text(item: Any) -> str | None:
+    if item is None:
+        return None
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    if isinstance(item, (dt.datetime, dt.date)):
+        return item.isoformat()
+    if isinstance(item, (dict, list)):
+        return json.dumps(item, sort_keys=True, ensure_ascii=False)
+    # PostgreSQL text cannot hold NUL; Solr dropped such characters too (escape_xml_illegal_chars).
+    return str(item).replace("\x00", "")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, (set, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    return value

@@ -1,0 +1,114 @@
+"""SQL fragments over the index row, one per kind of match; every value travels as a bound parameter."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ckanext.openup.search.fields import Kind
+
+
+class Params:
+    """Bound parameters of one statement; :meth:`bind` returns the placeholder to put in the SQL."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def bind(self, value: Any) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f":{name}"
+
+
+TRUE = "TRUE"
+FALSE = "FALSE"
+
+
+def all_of(parts: list[str]) -> str:
+    parts = [part for part in parts if part != TRUE]
+    if not parts:
+        return TRUE
+    if FALSE in parts:
+        return FALSE
+    return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+
+
+def any_of(parts: list[str]) -> str:
+    parts = [part for part in parts if part != FALSE]
+    if not parts:
+        return FALSE
+    if TRUE in parts:
+        return TRUE
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+
+def negate(part: str) -> str:
+    if part == TRUE:
+        return FALSE
+    if part == FALSE:
+        return TRUE
+    return f"(NOT {part})"
+
+
+def has_value(params: Params, field: str, value: str) -> str:
+    """The field holds exactly ``value`` (uses the GIN index on ``fields``)."""
+    return f"fields @> CAST({params.bind(json.dumps({field: [value]}))} AS jsonb)"
+
+
+def has_field(params: Params, field: str) -> str:
+    return f"fields ? {params.bind(field)}"
+
+
+def values_match(params: Params, field: str, condition: str) -> str:
+    """Some value ``v`` of the field satisfies ``condition`` (SQL over ``v``)."""
+    return (
+        f"EXISTS (SELECT 1 FROM jsonb_array_elements_text(fields -> {params.bind(field)}) AS v "
+        f"WHERE {condition})"
+    )
+
+
+def like(params: Params, field: str, pattern: str, case_sensitive: bool = True) -> str:
+    operator = "LIKE" if case_sensitive else "ILIKE"
+    return values_match(params, field, f"v {operator} {params.bind(pattern)}")
+
+
+def in_range(params: Params, field: str, kind: Kind, low: str | None, high: str | None,
+             include_low: bool, include_high: bool) -> str:
+    value = "CAST(v AS numeric)" if kind is Kind.NUMBER else 'v COLLATE "C"'
+    conditions = []
+    if low is not None:
+        bound = params.bind(float(low) if kind is Kind.NUMBER else low)
+        conditions.append(f"{value} {'>=' if include_low else '>'} {bound}")
+    if high is not None:
+        bound = params.bind(float(high) if kind is Kind.NUMBER else high)
+        conditions.append(f"{value} {'<=' if include_high else '<'} {bound}")
+    if not conditions:
+        return has_field(params, field)
+    return values_match(params, field, " AND ".join(conditions))
+
+
+def field_vector(params: Params, language: str, field: str) -> str:
+    """The full-text vector of one field; ``text`` is the precomputed, weighted catch-all."""
+    if field == "text":
+        return "search_vector"
+    return (
+        f"to_tsvector(CAST({params.bind(language)} AS regconfig), "
+        f"coalesce(CAST(fields -> {params.bind(field)} AS text), ''))"
+    )
+
+
+def words_query(params: Params, language: str, words: str) -> str:
+    return f"plainto_tsquery(CAST({params.bind(language)} AS regconfig), {params.bind(words)})"
+
+
+def phrase_query(params: Params, language: str, phrase: str) -> str:
+    return f"phraseto_tsquery(CAST({params.bind(language)} AS regconfig), {params.bind(phrase)})"
+
+
+def prefix_query(params: Params, prefix: str) -> str:
+    # Prefixes are not stemmed (as in Solr); quote_literal keeps any character out of tsquery syntax.
+    return f"to_tsquery('simple', quote_literal({params.bind(prefix.lower())}) || ':*')"
+
+
+def text_match(vector: str, tsquery: str) -> str:
+    return f"({vector} @@ {tsquery})"

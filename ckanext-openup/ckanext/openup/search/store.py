@@ -1,0 +1,95 @@
+"""The index table in PostgreSQL: its definition, its migrations and a connection that recreates it.
+
+The table lives outside CKAN's migrations on purpose: CKAN's ``db clean`` and the test-suite's
+``reset_db`` drop every table, and the index must come back by itself, as an empty Solr core would.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import ProgrammingError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+TABLE = "openup_search_index"
+SCHEMA_VERSION = 1
+
+# Each step brings the table from version N-1 to N; a new column or index is a new step.
+_MIGRATIONS: list[str] = [
+    f"""
+    CREATE TABLE IF NOT EXISTS {TABLE} (
+        index_id text PRIMARY KEY,
+        site_id text NOT NULL,
+        entity_id text,
+        doc jsonb NOT NULL,
+        fields jsonb NOT NULL,
+        search_vector tsvector NOT NULL,
+        indexed_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX IF NOT EXISTS {TABLE}_fields_idx ON {TABLE} USING gin (fields jsonb_path_ops);
+    CREATE INDEX IF NOT EXISTS {TABLE}_vector_idx ON {TABLE} USING gin (search_vector);
+    CREATE INDEX IF NOT EXISTS {TABLE}_modified_idx ON {TABLE} ((fields->'metadata_modified'->>0));
+    CREATE INDEX IF NOT EXISTS {TABLE}_entity_idx ON {TABLE} (entity_id);
+    COMMENT ON TABLE {TABLE} IS 'ckanext-openup search index, schema version 1';
+    """,
+]
+
+
+class IndexStore:
+    """Connections to the index table that create or migrate it on first use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                self._engine = sa.create_engine(self.url, pool_pre_ping=True, future=True)
+            return self._engine
+
+    def run(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one committed transaction; recreate a table dropped by ``db clean`` once."""
+        try:
+            with self.engine.begin() as connection:
+                return work(connection)
+        except ProgrammingError as error:
+            if getattr(error.orig, "pgcode", None) != "42P01":  # undefined_table
+                raise
+        self.migrate()
+        with self.engine.begin() as connection:
+            return work(connection)
+
+    def migrate(self) -> None:
+        """Create the table or bring it to :data:`SCHEMA_VERSION`; safe to run at any time."""
+        with self.engine.begin() as connection:
+            # One migrator at a time across processes: the demo server and a CLI may start together.
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": TABLE})
+            version = _installed_version(connection)
+            for step, statement in enumerate(_MIGRATIONS[version:], start=version + 1):
+                log.info("Migrating %s to schema version %s", TABLE, step)
+                connection.exec_driver_sql(statement)
+
+    def dispose(self) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+
+def _installed_version(connection: Connection) -> int:
+    comment = connection.execute(
+        sa.text("SELECT obj_description(to_regclass(:t), 'pg_class')"), {"t": TABLE}
+    ).scalar()
+    if not comment:
+        return 0
+    return int(comment.rsplit(" ", 1)[-1])
