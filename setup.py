@@ -15,7 +15,9 @@ setup(
     packages=find_namespace_packages(where="ckanext-openup", include=["ckanext.openup*"]),
     include_package_data=True,
     package_data={
-        "ckanext.openup": ["*.yaml", "**/*.yaml", "**/*.ini", "**/*.ttl", "templates/**/*", "assets/**/*"],
+        "ckanext.openup": [
+            "*.yaml", "**/*.yaml", "**/*.json", "**/*.template", "**/*.ttl", "templates/**/*", "assets/**/*",
+        ],
     },
     install_requires=[
         "ckan>=2.11,<2.13",

@@ -28,3 +28,9 @@ def test_organisation_filter_and_facets_count_datasets():
     assert result["count"] == 2
     assert result["facets"]["tags"] == {"ekonomi": 2, "inköp": 1}
     assert result["facets"]["organization"] == {"sundsvall": 2}
+
+
+def test_swedish_compound_title_found_by_its_last_part():
+    factories.Dataset(title="Leverantörsfakturor 2026 – Sundsvalls kommun")
+    factories.Dataset(title="Skolmat och menyer")
+    assert [d["title"] for d in search(q="faktura")["results"]] == ["Leverantörsfakturor 2026 – Sundsvalls kommun"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 
+from ckanext.openup import admin_cli
 from ckanext.openup.search import backend
 
 
@@ -12,9 +13,13 @@ class OpenUpPlugin(plugins.SingletonPlugin):
     """The main extension: procurement dataset types, DCAT-AP-SE feeds and quality checks."""
 
     plugins.implements(plugins.IConfigurer)
+    plugins.implements(plugins.IClick)
 
     def update_config(self, config: toolkit.CKANConfig) -> None:
         toolkit.add_template_directory(config, "templates")
+
+    def get_commands(self) -> list:
+        return [admin_cli.openup_admin]
 
 
 @toolkit.blanket.config_declarations("search/config_declaration.yaml")

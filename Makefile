@@ -1,0 +1,24 @@
+# Set-up and everyday commands. `make demo` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV ?= .venv
+INSTALLED := $(VENV)/.installed
+
+.PHONY: demo test lint conformance benchmarks
+
+$(INSTALLED): setup.py requirements/base.txt requirements/ckan.txt requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip setuptools wheel
+	$(VENV)/bin/pip install --quiet -r requirements/dev.txt -e .
+	touch $(INSTALLED)
+
+## demo: install into .venv and start the demo catalogue on http://127.0.0.1:5000 (Ctrl-C stops it)
+demo: $(INSTALLED)
+	$(VENV)/bin/openup demo
+
+## test: install into .venv, lint, and run the whole test-suite
+test: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest --ckan-ini=test.ini tests
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,118 @@
+"""``openup demo``: a local demo catalogue on an embedded PostgreSQL, ready in one command."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from ckanext.openup.embedded_db import URL_VARIABLE, use_embedded
+from ckanext.openup.embedded_redis import use_private_redis
+
+DATABASE = "openup_demo"
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to serve on.")
+@click.option("--home", default=".openup", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the embedded database, uploads and the generated demo.ini.")
+@click.option("--seed-only", is_flag=True, help="Prepare and fill the catalogue, then exit without serving.")
+def demo(host: str, port: int, home: Path, seed_only: bool) -> None:
+    """Start a demo catalogue with three municipalities and their supplier invoices.
+
+    Uses an embedded PostgreSQL under HOME unless CKAN_SQLALCHEMY_URL names a server, and keeps
+    its data between runs. Stop it with Ctrl-C; run it again to continue where you left off.
+
+    \b
+    Examples:
+      openup demo
+      openup demo --port 5050 --home /tmp/openup-demo
+      CKAN_SQLALCHEMY_URL=postgresql://ckan:pass@localhost/ckan openup demo
+    """
+    home = home.resolve()
+    if _port_in_use(host, port):
+        raise click.UsageError(f"port {port} on {host} is already in use; stop the other server or pass --port.")
+    database_url = use_embedded(DATABASE, home)
+    redis_url = use_private_redis(home / "redis")
+    site_url = f"http://{host}:{port}"
+    config_file = _write_config(home, database_url, site_url)
+    env = dict(os.environ, CKAN_INI=str(config_file), CKAN_SITE_URL=site_url)
+    env[URL_VARIABLE] = database_url
+    _ckan(env, "db", "upgrade")
+    click.echo("Filling the demo catalogue (municipalities, datasets, monthly files)...", err=True)
+    seeded = json.loads(_ckan(env, "openup", "seed-demo", "--json", capture=True).strip().splitlines()[-1])
+    _print_welcome(site_url, seeded, config_file)
+    if not redis_url:
+        click.echo("Redis is not installed: background jobs are off (the catalogue works without them;"
+                   " install redis-server or set CKAN_REDIS_URL to enable them).", err=True)
+    if seed_only:
+        return
+    try:
+        subprocess.run([_ckan_executable(), "run", "--host", host, "--port", str(port), "--disable-reloader"],
+                       env=env, check=False)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Demo catalogue stopped; its data is kept in " + str(home), err=True)
+
+
+def _write_config(home: Path, database_url: str, site_url: str) -> Path:
+    home.mkdir(parents=True, exist_ok=True)
+    config_file = home / "demo.ini"
+    template = resources.files("ckanext.openup.demo").joinpath("demo.ini.template").read_text(encoding="utf-8")
+    if config_file.exists():
+        secret_key = _existing_secret(config_file) or secrets.token_urlsafe(32)
+    else:
+        secret_key = secrets.token_urlsafe(32)
+    config_file.write_text(template.format(
+        secret_key=secret_key, database_url=database_url.replace("%", "%%"), site_url=site_url,
+        storage_path=home / "storage", redis_url=os.environ.get("CKAN_REDIS_URL", "redis://localhost:6379/0"),
+    ), encoding="utf-8")
+    return config_file
+
+
+def _existing_secret(config_file: Path) -> str | None:
+    for line in config_file.read_text(encoding="utf-8").splitlines():
+        if line.startswith("SECRET_KEY = "):
+            return line.split(" = ", 1)[1].strip()
+    return None
+
+
+def _ckan_executable() -> str:
+    beside_python = Path(sys.executable).with_name("ckan")
+    return str(beside_python) if beside_python.exists() else (shutil.which("ckan") or "ckan")
+
+
+def _ckan(env: dict[str, str], *args: str, capture: bool = False) -> str:
+    result = subprocess.run([_ckan_executable(), *args], env=env, text=True,
+                            stdout=subprocess.PIPE if capture else None)
+    if result.returncode != 0:
+        raise click.ClickException(f"`ckan {' '.join(args)}` failed (exit {result.returncode}); see the log above.")
+    return result.stdout or ""
+
+
+def _port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((host, port)) == 0
+
+
+def _print_welcome(site_url: str, seeded: dict, config_file: Path) -> None:
+    created = seeded["created"]
+    click.echo("")
+    click.echo(f"  Open Up demo catalogue: {site_url}")
+    click.echo(f"  Administrator: {seeded['admin']} / {seeded['password']}")
+    click.echo(f"  API token:     {seeded['token']}")
+    click.echo(f"  Created now:   {created['organizations']} municipalities, {created['datasets']} datasets, "
+               f"{created['resources']} monthly files")
+    click.echo(f"  Config:        {config_file}")
+    click.echo("  Stop with Ctrl-C.")
+    click.echo("")

@@ -1,0 +1,60 @@
+"""A private Redis for the demo and the tests when ``redis-server`` is installed and none is configured.
+
+Redis is optional for ckanext-openup: without it CKAN runs and background jobs are off.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+URL_VARIABLE = "CKAN_REDIS_URL"
+
+
+def use_private_redis(home: Path) -> str | None:
+    """Start ``redis-server`` on a free loopback port and export its URL; None when not installed.
+
+    A ``CKAN_REDIS_URL`` already set is kept as it is. The server lives as long as this process.
+    """
+    if os.environ.get(URL_VARIABLE):
+        return os.environ[URL_VARIABLE]
+    executable = shutil.which("redis-server")
+    if not executable:
+        return None
+    port = _free_port()
+    home.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(home)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    atexit.register(_stop, process)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.05)
+    url = f"redis://127.0.0.1:{port}/0"
+    os.environ[URL_VARIABLE] = url
+    return url
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        process.kill()
