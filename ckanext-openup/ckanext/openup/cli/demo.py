@@ -48,6 +48,8 @@ def demo(host: str, port: int, home: Path, seed_only: bool) -> None:
     env = dict(os.environ, CKAN_INI=str(config_file), CKAN_SITE_URL=site_url)
     env[URL_VARIABLE] = database_url
     _ckan(env, "db", "upgrade")
+    # Cheap for a demo, and keeps the index in step with an upgraded search backend.
+    _ckan(env, "search-index", "rebuild", "--quiet")
     click.echo("Filling the demo catalogue (municipalities, datasets, monthly files)...", err=True)
     seeded = json.loads(_ckan(env, "openup", "seed-demo", "--json", capture=True).strip().splitlines()[-1])
     _print_welcome(site_url, seeded, config_file)

@@ -1,0 +1,104 @@
+"""The README's first command, end to end: `openup demo` on a fresh folder, over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+OPENUP = str(Path(sys.executable).with_name("openup"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start(home: Path, port: int) -> subprocess.Popen:
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("CKAN_SQLALCHEMY_URL", "CKAN_INI", "CKAN_SITE_URL", "CKAN_STORAGE_PATH")}
+    return subprocess.Popen(
+        [OPENUP, "demo", "--port", str(port), "--home", str(home)], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+
+
+def _wait_until_serving(process: subprocess.Popen, base: str, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"demo exited early:\n{process.stdout.read()}")
+        try:
+            if requests.get(f"{base}/api/3/action/status_show", timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            time.sleep(1)
+    raise AssertionError("demo did not start serving in time")
+
+
+def _interrupt(process: subprocess.Popen) -> str:
+    # Ctrl-C in a terminal signals the whole foreground process group.
+    os.killpg(process.pid, signal.SIGINT)
+    output, _ = process.communicate(timeout=60)
+    return output
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-home")
+
+
+def _search(base: str, **params) -> dict:
+    response = requests.get(f"{base}/api/3/action/package_search", params=params, timeout=30)
+    response.raise_for_status()
+    return response.json()["result"]
+
+
+def test_demo_serves_municipalities_finds_swedish_word_forms_and_survives_restart(demo_home):
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = _start(demo_home, port)
+    try:
+        _wait_until_serving(process, base)
+        organizations = requests.get(f"{base}/api/3/action/organization_list", timeout=30).json()["result"]
+        assert {"sundsvalls-kommun", "uppsala-kommun", "tampereen-kaupunki"} <= set(organizations)
+
+        # `faktura` finds titles with `fakturor`, also inside the compound `leverantörsfakturor`.
+        found = _search(base, q="faktura")
+        assert found["count"] >= 2
+        assert all("fakturor" in dataset["title"].lower() for dataset in found["results"])
+
+        faceted = _search(base, **{"facet.field": '["organization","res_format"]'})
+        assert faceted["facets"]["organization"] == {
+            "sundsvalls-kommun": 1, "uppsala-kommun": 1, "tampereen-kaupunki": 1}
+        assert faceted["facets"]["res_format"] == {"CSV": 3}
+
+        dataset = _search(base, fq="organization:tampereen-kaupunki")["results"][0]
+        assert len(dataset["resources"]) >= 1
+        assert all(resource["format"] == "CSV" for resource in dataset["resources"])
+        monthly_file = requests.get(dataset["resources"][0]["url"], timeout=30)
+        assert monthly_file.ok and monthly_file.text.startswith("Kuntanumero,")
+
+        page = requests.get(f"{base}/organization/uppsala-kommun", timeout=30).text
+        assert "Leverantörsfakturor 2026 – Uppsala kommun" in page
+        first_ids = {d["id"] for d in _search(base, rows=100)["results"]}
+    finally:
+        output = _interrupt(process)
+    assert process.returncode is not None
+    assert "API token:" in output and "Traceback" not in output.split("Stop with Ctrl-C.")[-1]
+
+    process = _start(demo_home, port)
+    try:
+        _wait_until_serving(process, base)
+        assert {d["id"] for d in _search(base, rows=100)["results"]} == first_ids
+    finally:
+        output = _interrupt(process)
+    assert "0 municipalities, 0 datasets, 0 monthly files" in output
