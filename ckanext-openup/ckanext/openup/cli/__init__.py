@@ -9,6 +9,8 @@ from __future__ import annotations
 import click
 
 from ckanext.openup.cli.demo import demo
+from ckanext.openup.cli.inspect import inspect_command
+from ckanext.openup.cli.prepare import prepare_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,3 +25,5 @@ def openup() -> None:
 
 
 openup.add_command(demo)
+openup.add_command(inspect_command)
+openup.add_command(prepare_command)

@@ -1,0 +1,107 @@
+"""``inspect``: read one invoice file, recognise its layout, check every row and summarise it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ckanext.openup.procurement.checks import ERROR, Finding, InvoiceChecker
+from ckanext.openup.procurement.summary import InvoiceSummary
+from ckanext.openup.procurement.tables import InvoiceTable, open_invoice_table
+from ckanext.openup.procurement.variants import ColumnMapping, recognise_header
+
+# Called with (bytes read, file size) every few thousand rows.
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY_ROWS = 5000
+
+
+@dataclass
+class InspectionReport:
+    """What ``inspect`` found in one file; ``as_dict`` is the ``--json`` form."""
+
+    path: str
+    layout: dict[str, object]
+    layout_text: str
+    mapping: ColumnMapping
+    summary: InvoiceSummary
+    findings: list[Finding]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings allowed)."""
+        return not any(finding.severity == ERROR for finding in self.findings)
+
+    def as_dict(self) -> dict[str, object]:
+        variant = self.mapping.variant
+        return {
+            "file": self.path,
+            "ok": self.ok,
+            "layout": self.layout,
+            "variant": {"name": variant.name, "title": variant.title},
+            "columns": {column: self.mapping.source_name(column) for column in self.mapping.positions},
+            "unknown_columns": list(self.mapping.unknown_columns),
+            "dropped_columns": list(self.mapping.dropped_columns),
+            "summary": self.summary.as_dict(),
+            "findings": [finding.as_dict() for finding in self.findings],
+            "notes": self.notes,
+        }
+
+
+def _finding_order(finding: Finding) -> tuple[bool, int, str]:
+    """Errors first, then by the first line where each was found."""
+    first_line = finding.examples[0]["line"] if finding.examples else 0
+    return (finding.severity != ERROR, int(first_line), finding.code)  # type: ignore[call-overload]
+
+
+def table_layout(table: InvoiceTable) -> dict[str, object]:
+    """Format, encoding, delimiter and line ending of an opened file, JSON-ready."""
+    return {
+        "format": table.format,
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+        "line_ending": table.line_ending,
+        "bytes": table.size,
+        "row_unit": table.row_unit,
+    }
+
+
+def run_with_progress(table: InvoiceTable, rows: object, progress: Progress | None) -> object:
+    """Wrap a row iterator so ``progress`` hears about bytes read now and then."""
+    if progress is None:
+        return rows
+
+    def counted():  # type: ignore[no-untyped-def]
+        for number, row in enumerate(rows, start=1):  # type: ignore[call-overload]
+            if number % PROGRESS_EVERY_ROWS == 0:
+                progress(table.bytes_read(), table.size)
+            yield row
+        progress(table.size, table.size)
+
+    return counted()
+
+
+def inspect_invoice_file(path: str | os.PathLike[str], progress: Progress | None = None) -> InspectionReport:
+    """Read and check every row of ``path``; raise :class:`InvoiceFileError` if it cannot be read at all."""
+    with open_invoice_table(path) as table:
+        mapping = recognise_header(table.path, table.header)
+        checker = InvoiceChecker(mapping)
+        for _row in run_with_progress(table, checker.check_rows(table.rows), progress):  # type: ignore[attr-defined]
+            pass
+        return finish_inspection(table, mapping, checker)
+
+
+def finish_inspection(table: InvoiceTable, mapping: ColumnMapping, checker: InvoiceChecker) -> InspectionReport:
+    """The report of a file whose rows have all been through ``checker``."""
+    if checker.summary.rows == 0:
+        checker.report(ERROR, "no-rows", "", None, "the file has a header but no rows")
+    return InspectionReport(
+        path=table.path,
+        layout=table_layout(table),
+        layout_text=table.describe_layout(),
+        mapping=mapping,
+        summary=checker.summary,
+        findings=sorted(checker.findings.values(), key=_finding_order),
+        notes=table.notes,
+    )

@@ -1,0 +1,90 @@
+"""Remove personal data from invoice rows: identity numbers, and the names of sole traders.
+
+The rule is documented for publishers in ``docs/privacy-redaction.md``; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ckanext.openup.procurement.identity import IdentityNumber, find_identity_numbers
+from ckanext.openup.procurement.variants import SPEC_COLUMNS
+
+SUPPLIER = SPEC_COLUMNS.index("leverantor")
+SUPPLIER_ID = SPEC_COLUMNS.index("leverantor_id")
+# What a sole trader's name becomes: the terms the Swedish and Finnish guides use.
+SOLE_TRADER_NAME = {"se": "Enskild näringsidkare", "fi": "Toiminimiyrittäjä"}
+# What an identity number inside any other text becomes.
+IDENTITY_PLACEHOLDER = {"se": "[personnummer borttaget]", "fi": "[henkilötunnus poistettu]"}
+# Names that say "sole trader" themselves: enskild firma / EF (Sweden), Tmi / toiminimi (Finland).
+_SOLE_TRADER_NAME = re.compile(r"(?i)(?<!\w)(enskild firma|e\.?f\.?$|tmi|t:mi|toiminimi)(?!\w)")
+
+
+def is_sole_trader_name(name: str) -> bool:
+    """Whether a supplier name itself marks a sole trader (``Tmi Virtanen``, ``Svensson Bygg Enskild Firma``)."""
+    return bool(_SOLE_TRADER_NAME.search(name))
+
+
+def supplier_key(name: str) -> str:
+    """How supplier names are compared: case-folded, single spaces."""
+    return " ".join(name.casefold().split())
+
+
+@dataclass
+class RedactionLog:
+    """What redaction changed, counted for the report."""
+
+    identity_numbers: int = 0
+    sole_trader_rows: int = 0
+    sole_trader_names: set[str] = field(default_factory=set)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "identity_numbers_removed": self.identity_numbers,
+            "sole_trader_rows": self.sole_trader_rows,
+            "sole_trader_names": len(self.sole_trader_names),
+        }
+
+
+def redact_row(
+    cells: list[str],
+    identity_numbers: dict[int, list[IdentityNumber]],
+    country: str,
+    known_sole_traders: set[str],
+    log: RedactionLog,
+) -> None:
+    """Redact one row in place (spec column order).
+
+    A row is a sole trader's when its supplier id or name holds a personal identity number, its
+    name says so, or the same supplier name was already found to be a sole trader's. Then the
+    name becomes the neutral term and the supplier id is emptied. Identity numbers anywhere else
+    are replaced by a placeholder.
+    """
+    key = supplier_key(cells[SUPPLIER])
+    sole_trader = (
+        SUPPLIER_ID in identity_numbers
+        or SUPPLIER in identity_numbers
+        or (bool(key) and key in known_sole_traders)
+        or is_sole_trader_name(cells[SUPPLIER])
+    )
+    if sole_trader:
+        if key:
+            known_sole_traders.add(key)
+            log.sole_trader_names.add(key)
+        log.sole_trader_rows += 1
+        log.identity_numbers += len(identity_numbers.pop(SUPPLIER_ID, [])) + len(identity_numbers.pop(SUPPLIER, []))
+        cells[SUPPLIER] = SOLE_TRADER_NAME[country]
+        cells[SUPPLIER_ID] = ""
+    for index, numbers in identity_numbers.items():
+        cells[index] = replace_identity_numbers(cells[index], numbers, IDENTITY_PLACEHOLDER[country])
+        log.identity_numbers += len(numbers)
+
+
+def replace_identity_numbers(text: str, numbers: list[IdentityNumber] | None, placeholder: str) -> str:
+    """``text`` with each identity number replaced by ``placeholder``; finds them when not given."""
+    if numbers is None:
+        numbers = find_identity_numbers(text)
+    for number in reversed(numbers):
+        text = text[: number.start] + placeholder + text[number.end :]
+    return text

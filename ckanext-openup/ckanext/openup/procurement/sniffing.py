@@ -1,0 +1,110 @@
+"""Recognise what kind of file we were given before reading it: format, encoding, delimiter, line ends.
+
+Everything here looks only at the first bytes or the first line, so a 20 MB yearly file costs the
+same to sniff as a small one.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from ckanext.openup.procurement.errors import UnreadableFileError
+
+SAMPLE_SIZE = 64 * 1024
+DELIMITERS = (",", ";", "\t")
+# Magic numbers of things people attach by mistake; named so the message can say what it is.
+_BINARY_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an old Excel/Word file (.xls/.doc); save it as XLSX or CSV",
+    b"\x1f\x8b": "a gzip archive; unpack it first",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+}
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What the first bytes of a file say: ``format`` is csv, xlsx or json."""
+
+    format: str
+    encoding: str | None = None
+    line_ending: str | None = None
+
+
+def sniff_kind(path: str, sample: bytes) -> FileKind:
+    """Decide format and encoding from the first bytes of ``path``; raise for empty or binary files."""
+    if not sample.strip(b" \t\r\n\x00"):
+        raise UnreadableFileError(path, "the file is empty")
+    if sample.startswith(b"PK\x03\x04"):
+        return FileKind("xlsx")
+    for magic, what in _BINARY_MAGIC.items():
+        if sample.startswith(magic):
+            raise UnreadableFileError(path, f"this is {what}, not an invoice file (CSV, XLSX or JSON)")
+    encoding = _sniff_encoding(path, sample)
+    text = _decode_sample(path, sample, encoding)
+    if _looks_binary(text):
+        raise UnreadableFileError(path, "this looks like a binary file, not text, XLSX or JSON")
+    stripped = text.lstrip("\ufeff \t\r\n")
+    file_format = "json" if stripped[:1] in ("{", "[") else "csv"
+    return FileKind(file_format, encoding, _sniff_line_ending(text))
+
+
+def _sniff_encoding(path: str, sample: bytes) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    head = sample[:200]
+    if b"\x00" in head:
+        # UTF-16 without a BOM: every other byte of ASCII text is NUL.
+        if head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
+            return "utf-16-le"
+        if head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
+            return "utf-16-be"
+        raise UnreadableFileError(path, "this looks like a binary file, not text, XLSX or JSON")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        # final=False: the sample may end in the middle of a multi-byte character.
+        decoder.decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1252"
+
+
+def _decode_sample(path: str, sample: bytes, encoding: str) -> str:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        return decoder.decode(sample, final=False)
+    except UnicodeDecodeError as error:
+        line = sample[: error.start].count(b"\n") + 1
+        raise UnreadableFileError(
+            path, f"cannot decode the text as {encoding} (byte {error.start}); is it really a text file?", line
+        ) from None
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for char in text[:4096] if char < " " and char not in "\t\r\n\x0c")
+    return controls > max(2, len(text[:4096]) // 100)
+
+
+def _sniff_line_ending(text: str) -> str:
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    counts = {"CRLF": crlf, "CR": cr, "LF": lf}
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else "none"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter used in a header line: the most frequent of ``,`` ``;`` TAB outside quotes."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in header_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(DELIMITERS, key=counts.__getitem__)
+    return best if counts[best] else ","

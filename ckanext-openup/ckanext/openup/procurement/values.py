@@ -1,0 +1,127 @@
+"""Parse the amounts and dates found in invoice files into Decimal and date.
+
+Amounts come as ``-1302,03``, ``3 270,50``, ``1302.03`` or XLSX numbers; dates as ``YYYY-MM-DD``,
+``YYYYMMDD``, ``YYYYMM`` (a month: the first day is used) or ``dd.mm.YYYY``. Amounts are never
+floats: a float would change ``0.1 + 0.2`` in a yearly total.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+_PLAIN_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_COMMA_AMOUNT = re.compile(r"[+-]?\d+,\d+")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:(?:,\d{3})+|(?:\.\d{3})+)")
+# Spaces used as thousands separators: space, no-break space, narrow no-break space, apostrophe.
+_THOUSANDS = str.maketrans("", "", " \u00a0\u202f'")
+EARLIEST_YEAR = 1990
+
+
+def parse_amount(value: object) -> Decimal | None:
+    """The amount as a Decimal, or None when it is not a number. Empty text is None too."""
+    if isinstance(value, str):
+        text = value.strip()
+        if _PLAIN_AMOUNT.fullmatch(text):
+            return Decimal(text)
+        if _COMMA_AMOUNT.fullmatch(text):
+            return Decimal(text.replace(",", "."))
+        return _parse_amount_text(text)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        # repr is the shortest text that round-trips: 1302.03, not 1302.0299999...
+        return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
+    return None
+
+
+def _parse_amount_text(text: str) -> Decimal | None:
+    text = text.translate(_THOUSANDS).replace("\u2212", "-")
+    if "," in text and "." in text:
+        # Both marks: the last one is the decimal mark (1.234,56 or 1,234.56).
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    elif text.count(",") > 1 or text.count(".") > 1:
+        # Only as thousands separators: 1,234,567 or 1.234.567, groups of three.
+        if not _GROUPED.fullmatch(text):
+            return None
+        text = text.replace(",", "").replace(".", "")
+    if not _PLAIN_AMOUNT.fullmatch(text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern above only lets numbers through
+        return None
+
+
+def format_amount(amount: Decimal) -> str:
+    """Canonical amount text: decimal point, no thousands separator, no exponent."""
+    return format(amount, "f")
+
+
+def parse_date(value: object) -> datetime.date | None:
+    """The date of a posting, or None when it is not a plausible date (1990 to next year)."""
+    if isinstance(value, datetime.datetime):
+        return _plausible(value.date())
+    if isinstance(value, datetime.date):
+        return _plausible(value)
+    if isinstance(value, str):
+        return _parse_date_text(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _parse_date_text(str(value))
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _parse_date_text(text: str) -> datetime.date | None:
+    # A yearly file has a few hundred distinct dates, so the cache makes this nearly free.
+    try:
+        if len(text) >= 10 and text[4] == "-" and text[7] == "-":
+            # ISO date, possibly followed by a time (2024-01-31 00:00:00 or 2024-01-31T00:00).
+            return _plausible(datetime.date(int(text[:4]), int(text[5:7]), int(text[8:10])), text[10:])
+        if text.isdigit() and len(text) == 8:
+            return _plausible(datetime.date(int(text[:4]), int(text[4:6]), int(text[6:])))
+        if text.isdigit() and len(text) == 6:
+            return _plausible(datetime.date(int(text[:4]), int(text[4:6]), 1))
+        if len(text) == 7 and text[4] == "-":
+            return _plausible(datetime.date(int(text[:4]), int(text[5:7]), 1))
+        parts = text.split(".")
+        if len(parts) == 3 and all(part.isdigit() for part in parts) and len(parts[2]) == 4:
+            return _plausible(datetime.date(int(parts[2]), int(parts[1]), int(parts[0])))
+    except ValueError:
+        return None
+    return None
+
+
+def _plausible(date: datetime.date, rest: str = "") -> datetime.date | None:
+    if rest and rest[0] not in " T":
+        return None
+    if not EARLIEST_YEAR <= date.year <= datetime.date.today().year + 1:
+        return None
+    return date
+
+
+def format_date(date: datetime.date) -> str:
+    """Canonical date text: ISO 8601 ``YYYY-MM-DD``."""
+    return date.isoformat()
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: XLSX numbers without a spurious ``.0``, dates in ISO form, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
+    return str(value)
