@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
+from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.openup import admin_cli
+from ckanext.openup import admin_cli, helpers, organisations
+from ckanext.openup.logic import get_validators
 from ckanext.openup.search import backend
+
+# Defaults for ckanext-scheming, used unless the site's ini sets them (openup must be listed before
+# scheming_datasets/scheming_organizations in ckan.plugins). ckanext-dcat needs a `dataset` schema.
+SCHEMING_DEFAULTS = {
+    "scheming.presets": "ckanext.scheming:presets.json ckanext.openup.schemas:presets.yaml",
+    "scheming.dataset_schemas": "ckanext.scheming:ckan_dataset.yaml "
+    "ckanext.openup.schemas:supplier_invoices.yaml",
+    "scheming.organization_schemas": "ckanext.openup.schemas:organization.yaml",
+}
 
 
 class OpenUpPlugin(plugins.SingletonPlugin):
@@ -14,9 +25,26 @@ class OpenUpPlugin(plugins.SingletonPlugin):
 
     plugins.implements(plugins.IConfigurer)
     plugins.implements(plugins.IClick)
+    plugins.implements(plugins.IValidators)
+    plugins.implements(plugins.ITemplateHelpers)
+    plugins.implements(IDCATURIGenerator, inherit=True)
 
     def update_config(self, config: toolkit.CKANConfig) -> None:
         toolkit.add_template_directory(config, "templates")
+        for option, value in SCHEMING_DEFAULTS.items():
+            if not config.get(option):
+                config[option] = value
+
+    def get_validators(self) -> dict:
+        return get_validators()
+
+    def get_helpers(self) -> dict:
+        return helpers.get_helpers()
+
+    def publisher_uri(self, dataset_dict: dict, default_uri: str | None) -> str | None:
+        organisation = dataset_dict.get("organization") or {}
+        found = organisations.organisation(organisation.get("id")) if organisation.get("id") else None
+        return (found and organisations.publisher_uri(found)) or default_uri
 
     def get_commands(self) -> list:
         return [admin_cli.openup_admin]

@@ -1,0 +1,106 @@
+"""Dataset-level rules for the ``supplier-invoices`` type: organisation defaults and harvest readiness.
+
+A supplier-invoice dataset is refused on save when dataportal.se or avoindata.fi could not use it, with
+the message on the field to fix (the organisation's identifier shows on ``owner_org``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ckan.plugins.toolkit as toolkit
+
+from ckanext.openup import organisations, vocabularies
+from ckanext.openup.logic.validators import LANGUAGE_NAMES, is_empty
+
+_ = toolkit._
+
+
+def _add_error(errors: dict, key: tuple, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def _texts(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError):
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def openup_organization_defaults(key, data, errors, context):
+    """Fill empty contact, spatial, specification and frequency fields from the owning organisation."""
+    organisation = organisations.organisation(data.get(("owner_org",)))
+    if not organisation:
+        return
+    rules = organisations.country_rules(organisation.get("country"))
+    defaults = {
+        ("contact_name",): organisation.get("title"),
+        ("contact_email",): organisation.get("contact_email"),
+        ("spatial_uri",): organisation.get("spatial_uri") or rules["country_uri"],
+        ("conforms_to",): rules["conforms_to"],
+        ("frequency",): rules["frequency"],
+    }
+    for field, default in defaults.items():
+        if default and is_empty(data.get(field)):
+            data[field] = default
+
+
+def openup_supplier_invoice_checks(key, data, errors, context):
+    """Refuse what would break the harvest; set the core title and description from the primary language."""
+    organisation = organisations.organisation(data.get(("owner_org",)))
+    if organisation is None:
+        _add_error(errors, ("owner_org",), _("Supplier invoices must belong to an organisation"))
+        return
+    country = organisation.get("country") or None
+    rules = organisations.country_rules(country)
+    try:
+        organisations.normalise_organisation_number(country, organisation.get("organization_number") or "")
+    except ValueError:
+        kind = "Y-tunnus" if country == "FI" else "organisationsnummer"
+        _add_error(
+            errors,
+            ("owner_org",),
+            _("The organisation {0!r} has no valid {1}: add it to the organisation before publishing").format(
+                organisation.get("title") or organisation.get("name"), kind
+            ),
+        )
+
+    for field, core in (("title_translated", "title"), ("notes_translated", "notes")):
+        if errors.get((field,)):
+            continue
+        texts = _texts(data.get((field,)))
+        for lang in rules["required_languages"]:
+            if not texts.get(lang):
+                _add_error(
+                    errors,
+                    (field,),
+                    _("{0} text ({1}) is required for an organisation in {2}").format(
+                        LANGUAGE_NAMES.get(lang, lang), lang, country or "SE"
+                    ),
+                )
+        primary = rules["required_languages"][0]
+        if texts:
+            data[(core,)] = texts.get(primary) or next(iter(texts.values()))
+
+    if is_empty(data.get(("contact_email",))) and not errors.get(("contact_email",)):
+        _add_error(
+            errors, ("contact_email",), _("A contact e-mail is required: set it here or on the organisation")
+        )
+
+    year = data.get(("year",))
+    resource_indexes = sorted({k[1] for k in data if len(k) == 3 and k[0] == "resources"})
+    for index in resource_indexes:
+        resource_format = data.get(("resources", index, "format"))
+        if is_empty(resource_format) and not errors.get(("resources", index, "format")):
+            _add_error(errors, ("resources", index, "format"), _("A format is required (CSV, JSON, XLSX...)"))
+        elif is_empty(data.get(("resources", index, "mimetype"))):
+            data[("resources", index, "mimetype")] = vocabularies.media_type_for_format(resource_format)
+        period = data.get(("resources", index, "period"))
+        if not is_empty(period) and year and not str(period).startswith(f"{year}-"):
+            _add_error(
+                errors, ("resources", index, "period"), _("The month must be in the dataset's year {0}").format(year)
+            )

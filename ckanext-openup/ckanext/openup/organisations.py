@@ -1,0 +1,86 @@
+"""Publishing organisations: identifiers, country rules and the stable URIs that name them.
+
+The pure functions here are shared by the validators (on save) and the DCAT-AP-SE profile (in feeds).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as toolkit
+from stdnum.exceptions import ValidationError as IdentifierError
+from stdnum.fi import ytunnus
+from stdnum.se import orgnr
+
+from ckanext.openup import vocabularies
+
+# dataportal.se de-duplicates publishers by this URI (docs.dataportal.se, "Organisationsidentifierare").
+SWEDISH_PUBLISHER_URI = "http://dataportal.se/organisation/SE{number}"
+# The Finnish business register page of a Y-tunnus: stable, public and resolvable.
+FINNISH_PUBLISHER_URI = "https://tietopalvelu.ytj.fi/yritys/{number}"
+
+_MUNICIPALITY_CODE = {"SE": re.compile(r"^\d{4}$"), "FI": re.compile(r"^\d{3}$")}
+
+
+def country_rules(country: str | None) -> dict[str, Any]:
+    """Languages, specification and frequency for an organisation in ``country`` (SE when unknown)."""
+    return vocabularies.COUNTRIES.get(country or "", vocabularies.COUNTRIES[vocabularies.DEFAULT_COUNTRY])
+
+
+def normalise_organisation_number(country: str | None, value: str) -> str:
+    """The canonical form of an organisationsnummer (10 digits) or Y-tunnus (``1234567-8``).
+
+    Raises ValueError with a readable message when the number is not valid for ``country``.
+    """
+    country = country or vocabularies.DEFAULT_COUNTRY
+    try:
+        if country == "FI":
+            return ytunnus.format(ytunnus.validate(value))
+        number = orgnr.validate(value)
+    except IdentifierError as error:
+        kind = "Y-tunnus" if country == "FI" else "organisationsnummer"
+        raise ValueError(f"Not a valid {kind}: {value!r} ({error.message})") from error
+    # The month field of an organisationsnummer is >= 20; a personnummer (a sole trader) is never
+    # an organisation's identifier here and must not be published.
+    if number[2] < "2":
+        raise ValueError(f"Not a valid organisationsnummer: {value!r} (looks like a personnummer)")
+    return number
+
+
+def valid_municipality_code(country: str | None, value: str) -> bool:
+    """A kommunkod has 4 digits, a kuntanumero 3."""
+    pattern = _MUNICIPALITY_CODE.get(country or vocabularies.DEFAULT_COUNTRY)
+    return bool(pattern and pattern.match(value))
+
+
+def publisher_uri(organisation: dict[str, Any]) -> str | None:
+    """The stable publisher URI of an organisation, or None without a valid organisation number."""
+    country = organisation.get("country") or vocabularies.DEFAULT_COUNTRY
+    try:
+        number = normalise_organisation_number(country, organisation.get("organization_number") or "")
+    except ValueError:
+        return None
+    template = FINNISH_PUBLISHER_URI if country == "FI" else SWEDISH_PUBLISHER_URI
+    return template.format(number=number)
+
+
+def organisation(id_or_name: str) -> dict[str, Any] | None:
+    """The organisation's dict with its schema fields, or None when there is no such organisation."""
+    if not id_or_name or not isinstance(id_or_name, str):
+        return None
+    try:
+        return toolkit.get_action("organization_show")(
+            {"ignore_auth": True},
+            {
+                "id": id_or_name,
+                "include_datasets": False,
+                "include_dataset_count": False,
+                "include_users": False,
+                "include_groups": False,
+                "include_tags": False,
+                "include_followers": False,
+            },
+        )
+    except toolkit.ObjectNotFound:
+        return None

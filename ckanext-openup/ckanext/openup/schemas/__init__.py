@@ -1,0 +1,1 @@
+"""Scheming YAML: the supplier-invoices dataset type, the organisation schema and fluent presets."""

@@ -1,0 +1,95 @@
+"""Controlled-vocabulary IRIs and country conventions shared by the schemas, validators and RDF profile.
+
+Values come from the EU Publications Office authority tables, the ADMS publisher types, the Creative
+Commons licence URIs DCAT-AP-SE asks for and IANA media types. Only what a procurement catalogue
+publishes is listed; extend the tables rather than building IRIs from free text.
+"""
+
+from __future__ import annotations
+
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+DATA_THEME = EU_AUTHORITY + "data-theme/"
+FREQUENCY = EU_AUTHORITY + "frequency/"
+ACCESS_RIGHT = EU_AUTHORITY + "access-right/"
+FILE_TYPE = EU_AUTHORITY + "file-type/"
+LANGUAGE = EU_AUTHORITY + "language/"
+COUNTRY = EU_AUTHORITY + "country/"
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
+SPDX_CHECKSUM_ALGORITHM = "http://spdx.org/rdf/terms#checksumAlgorithm_"
+
+THEME_GOVERNMENT = DATA_THEME + "GOVE"
+THEME_ECONOMY = DATA_THEME + "ECON"
+ACCESS_PUBLIC = ACCESS_RIGHT + "PUBLIC"
+LOCAL_AUTHORITY = ADMS_PUBLISHER_TYPE + "LocalAuthority"
+
+# CKAN licence id -> the exact Creative Commons URI DCAT-AP-SE expects (http, trailing slash).
+# CKAN's own "cc-by" is unversioned; in this catalogue it means CC BY 4.0.
+LICENCE_URIS = {
+    "cc-zero": "http://creativecommons.org/publicdomain/zero/1.0/",
+    "cc-by": "http://creativecommons.org/licenses/by/4.0/",
+}
+CATALOGUE_LICENCE = LICENCE_URIS["cc-zero"]
+
+# ISO 639-1 code used in language tags -> EU language authority IRI.
+LANGUAGE_URIS = {
+    "sv": LANGUAGE + "SWE",
+    "en": LANGUAGE + "ENG",
+    "fi": LANGUAGE + "FIN",
+}
+
+# CKAN resource format label -> (EU file type code, IANA media type).
+FILE_FORMATS = {
+    "CSV": ("CSV", "text/csv"),
+    "TSV": ("TSV", "text/tab-separated-values"),
+    "JSON": ("JSON", "application/json"),
+    "XLSX": ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "ODS": ("ODS", "application/vnd.oasis.opendocument.spreadsheet"),
+    "XML": ("XML", "application/xml"),
+    "ZIP": ("ZIP", "application/zip"),
+}
+
+CHECKSUM_ALGORITHMS = {"sha1", "sha256", "sha512", "md5"}
+
+# Per country: the languages a supplier-invoice text must have (first = primary), the languages offered,
+# the specification the files follow and the usual update frequency.
+COUNTRIES = {
+    "SE": {
+        "required_languages": ["sv"],
+        "languages": ["sv", "en"],
+        "conforms_to": "https://lankadedata.se/spec/leverantorsreskontra",
+        "frequency": FREQUENCY + "MONTHLY",
+        "country_uri": COUNTRY + "SWE",
+    },
+    "FI": {
+        "required_languages": ["fi", "sv"],
+        "languages": ["fi", "sv", "en"],
+        "conforms_to": "https://www.kuntaliitto.fi/julkaisut/2021/"
+        "2112-kuntien-ja-kuntayhtymien-ostolaskudatan-avaamisen-ohje",
+        "frequency": FREQUENCY + "ANNUAL",
+        "country_uri": COUNTRY + "FIN",
+    },
+}
+DEFAULT_COUNTRY = "SE"
+
+
+def file_type_uri(resource_format: str) -> str | None:
+    """The EU file-type IRI for a CKAN format label such as ``CSV``, or None when unknown."""
+    known = FILE_FORMATS.get((resource_format or "").strip().upper())
+    return FILE_TYPE + known[0] if known else None
+
+
+def media_type_uri(media_type: str) -> str | None:
+    """The IANA IRI for a media type such as ``text/csv`` (already-IRI values pass through)."""
+    media_type = (media_type or "").strip()
+    if media_type.startswith(IANA_MEDIA_TYPES):
+        return media_type
+    if media_type.count("/") == 1 and " " not in media_type:
+        return IANA_MEDIA_TYPES + media_type.lower()
+    return None
+
+
+def media_type_for_format(resource_format: str) -> str | None:
+    """The usual media type for a CKAN format label, or None when unknown."""
+    known = FILE_FORMATS.get((resource_format or "").strip().upper())
+    return known[1] if known else None
