@@ -21,12 +21,16 @@ PERSONNUMMER = "personnummer"
 SAMORDNINGSNUMMER = "samordningsnummer"
 HENKILOTUNNUS = "henkilötunnus"
 
+# [0-9], not \d: \d also matches other scripts' digits, which the check-digit code rejects.
 _EDGE_BEFORE = r"(?<![0-9A-Za-z])"
 _EDGE_AFTER = r"(?![0-9A-Za-z])"
+_SWEDISH_SEPARATED = r"(?:19|20)?[0-9]{6}[-+][0-9]{4}"
+_SWEDISH_ANY = r"(?:19|20)?[0-9]{6}[-+]?[0-9]{4}"
+_FINNISH = r"[0-9]{6}[-+ABCDEFYXWVU][0-9]{3}[0-9A-Y]"
 # Separated forms: YYYYMMDD-XXXX, YYMMDD-XXXX, YYMMDD+XXXX and DDMMYYCZZZQ (Finnish century signs).
-_SEPARATED = re.compile(_EDGE_BEFORE + r"(?:(?:19|20)?\d{6}[-+]\d{4}|\d{6}[-+ABCDEFYXWVU]\d{3}[0-9A-Y])" + _EDGE_AFTER)
-# Also the unseparated YYMMDDXXXX and YYYYMMDDXXXX, only searched in text and supplier columns.
-_ANY = re.compile(_EDGE_BEFORE + r"(?:(?:19|20)?\d{6}[-+]?\d{4}|\d{6}[-+ABCDEFYXWVU]\d{3}[0-9A-Y])" + _EDGE_AFTER)
+_SEPARATED = re.compile(f"{_EDGE_BEFORE}(?:{_SWEDISH_SEPARATED}|{_FINNISH}){_EDGE_AFTER}")
+# Also the unseparated YYMMDDXXXX and YYYYMMDDXXXX.
+_ANY = re.compile(f"{_EDGE_BEFORE}(?:{_SWEDISH_ANY}|{_FINNISH}){_EDGE_AFTER}")
 MAX_AGE_YEARS = 120
 
 
@@ -43,8 +47,8 @@ class IdentityNumber:
 def find_identity_numbers(text: str, separated_only: bool = False) -> list[IdentityNumber]:
     """Every valid personnummer, samordningsnummer or henkilötunnus in ``text``.
 
-    ``separated_only`` skips the ten- and twelve-digit forms without ``-``/``+``, for columns that
-    hold invoice or account numbers where such digit runs are common and rarely people.
+    ``separated_only`` skips the ten- and twelve-digit forms without ``-``/``+`` (a stricter search
+    for callers that know a text holds many long digit runs).
     """
     pattern = _SEPARATED if separated_only else _ANY
     found = []

@@ -150,7 +150,8 @@ def _next_record(path: str, reader: Any) -> list[str] | None:
                 f"a field is longer than {MAX_FIELD_CHARS:,} characters; "
                 "a quote is probably missing or the file is not CSV"
             )
-        raise UnreadableFileError(path, f"not readable as CSV: {message}", reader.line_num + 1) from None
+        # csv has already counted the line it failed on.
+        raise UnreadableFileError(path, f"not readable as CSV: {message}", max(reader.line_num, 1)) from None
 
 
 def _read_text(path: str, read: Callable[[], str], line: int) -> str:

@@ -12,9 +12,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-_PLAIN_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d+)?")
-_COMMA_AMOUNT = re.compile(r"[+-]?\d+,\d+")
-_GROUPED = re.compile(r"[+-]?\d{1,3}(?:(?:,\d{3})+|(?:\.\d{3})+)")
+_PLAIN_AMOUNT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_COMMA_AMOUNT = re.compile(r"[+-]?[0-9]+,[0-9]+")
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:(?:,[0-9]{3})+|(?:\.[0-9]{3})+)")
 # Spaces used as thousands separators: space, no-break space, narrow no-break space, apostrophe.
 _THOUSANDS = str.maketrans("", "", " \u00a0\u202f'")
 EARLIEST_YEAR = 1990
@@ -87,14 +87,14 @@ def _parse_date_text(text: str) -> datetime.date | None:
         if len(text) >= 10 and text[4] == "-" and text[7] == "-":
             # ISO date, possibly followed by a time (2024-01-31 00:00:00 or 2024-01-31T00:00).
             return _plausible(datetime.date(int(text[:4]), int(text[5:7]), int(text[8:10])), text[10:])
-        if text.isdigit() and len(text) == 8:
+        if text.isascii() and text.isdigit() and len(text) == 8:
             return _plausible(datetime.date(int(text[:4]), int(text[4:6]), int(text[6:])))
-        if text.isdigit() and len(text) == 6:
+        if text.isascii() and text.isdigit() and len(text) == 6:
             return _plausible(datetime.date(int(text[:4]), int(text[4:6]), 1))
         if len(text) == 7 and text[4] == "-":
             return _plausible(datetime.date(int(text[:4]), int(text[5:7]), 1))
         parts = text.split(".")
-        if len(parts) == 3 and all(part.isdigit() for part in parts) and len(parts[2]) == 4:
+        if len(parts) == 3 and all(part.isascii() and part.isdigit() for part in parts) and len(parts[2]) == 4:
             return _plausible(datetime.date(int(parts[2]), int(parts[1]), int(parts[0])))
     except ValueError:
         return None
