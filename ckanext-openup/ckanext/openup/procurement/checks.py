@@ -60,7 +60,7 @@ class Finding:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckedRow:
     """A row in spec column order, with its parsed date and amount and any identity numbers found."""
 
@@ -86,16 +86,23 @@ class InvoiceChecker:
         self.country = mapping.variant.country
         self.summary = InvoiceSummary()
         self.findings: dict[tuple[str, str], Finding] = {}
-        self._identity_cache: dict[str, bool] = {}
-        self._sole_trader_cache: dict[str, bool] = {}
+        # Values already seen without an identity number (set membership is the cheapest test).
+        self._clean_values: set[str] = set()
         present = mapping.positions
         self._source_positions = [present.get(column) for column in SPEC_COLUMNS]
         self._required = [SPEC_COLUMNS.index(column) for column in mapping.variant.required if column in present]
+        # itemgetter of one index returns a bare value, so always ask for a tuple.
+        self._take_required = operator.itemgetter(*self._required, *self._required[:1]) if self._required else tuple
         self._mapped_indexes = [i for i, column in enumerate(SPEC_COLUMNS) if column in present]
         self._unique_columns = [i for i in self._mapped_indexes if SPEC_COLUMNS[i] in UNIQUE_COLUMNS]
         self._repeating_columns = [
             i for i in self._mapped_indexes if SPEC_COLUMNS[i] not in UNIQUE_COLUMNS and i not in (_DATE, _AMOUNT)
         ]
+        self._take_repeating = (
+            operator.itemgetter(*self._repeating_columns, *self._repeating_columns[:1])
+            if self._repeating_columns
+            else tuple
+        )
         self._unmapped = [i for i in range(len(mapping.header)) if i not in set(present.values())]
         for column in mapping.missing_required:
             self.report(ERROR, "missing-column", column, None, f"the file has no {column!r} column, which is required")
@@ -114,9 +121,13 @@ class InvoiceChecker:
         if line is not None and len(finding.examples) < EXAMPLES_PER_FINDING:
             finding.examples.append({"line": line, "value": mask(value)})
 
-    def check_rows(self, rows: Iterator[tuple[int, list[object]]]) -> Iterator[CheckedRow]:
-        """Check each source row and yield it in spec column order."""
+    def check_rows(self, rows: Iterator[tuple[int, list[object]]], all_text: bool = False) -> Iterator[CheckedRow]:
+        """Check each source row and yield it in spec column order.
+
+        ``all_text`` says every cell is a str (CSV), which allows a faster conversion.
+        """
         width = len(self.mapping.header)
+        strip = str.strip
         # Spec columns the file lacks read the extra empty cell appended at index ``width``.
         take = operator.itemgetter(*[width if position is None else position for position in self._source_positions])
         for line, source in rows:
@@ -131,14 +142,18 @@ class InvoiceChecker:
                 )
                 source = (source + [""] * width)[:width]
             source.append("")
-            cells = [cell.strip() if isinstance(cell, str) else cell_text(cell) for cell in take(source)]
+            if all_text:
+                cells = list(map(strip, take(source)))
+            else:
+                cells = [cell.strip() if isinstance(cell, str) else cell_text(cell) for cell in take(source)]
             yield self.check(line, cells, source)
 
     def check(self, line: int, cells: list[str], source: list[object]) -> CheckedRow:
         """Check one row: required fields, identifiers, date, amount and identity numbers."""
-        for index in self._required:
-            if not cells[index]:
-                self.report(ERROR, "missing-value", self.column_label(index), line, "required value is empty")
+        if self._required and not all(self._take_required(cells)):
+            for index in self._required:
+                if not cells[index]:
+                    self.report(ERROR, "missing-value", self.column_label(index), line, "required value is empty")
         date = parse_date(cells[_DATE]) if cells[_DATE] else None
         if date is None and cells[_DATE]:
             self.report(
@@ -164,7 +179,7 @@ class InvoiceChecker:
                     severity, "invalid-supplier-id", self.column_label(_SUPPLIER_ID), line, problem, cells[_SUPPLIER_ID]
                 )
         supplier = cells[_SUPPLIER]
-        if supplier and _SUPPLIER not in identity_numbers and self._is_sole_trader_name(supplier):
+        if supplier and _SUPPLIER not in identity_numbers and is_sole_trader_name(supplier):
             self.report(
                 WARNING,
                 "sole-trader-name",
@@ -197,16 +212,20 @@ class InvoiceChecker:
     def _may_hold_identity_number(self, cells: list[str], source: list[object], unique_columns: list[int]) -> bool:
         # The fast test run on every row. Most columns repeat (supplier names and ids, buyer,
         # account texts), so their answers are cached per value.
-        cache = self._identity_cache
-        if len(cache) > IDENTITY_CACHE_SIZE:
-            cache.clear()
-        for index in self._repeating_columns:
+        clean = self._clean_values
+        if len(clean) > IDENTITY_CACHE_SIZE:
+            clean.clear()
+        if clean.issuperset(self._take_repeating(cells)):
+            repeating: list[int] = []  # all seen before and clean: one C-level test for the lot
+        else:
+            repeating = self._repeating_columns
+        for index in repeating:
             cell = cells[index]
-            answer = cache.get(cell)
-            if answer is None:
-                answer = cache[cell] = contains_identity_number(cell)
-            if answer:
+            if cell in clean:
+                continue
+            if contains_identity_number(cell):
                 return True
+            clean.add(cell)
         for index in unique_columns:
             cell = cells[index]
             if len(cell) >= SHORTEST_IDENTITY_NUMBER and contains_identity_number(cell):
@@ -217,14 +236,6 @@ class InvoiceChecker:
                 if text and contains_identity_number(text):
                     return True
         return False
-
-    def _is_sole_trader_name(self, name: str) -> bool:
-        answer = self._sole_trader_cache.get(name)
-        if answer is None:
-            if len(self._sole_trader_cache) > IDENTITY_CACHE_SIZE:
-                self._sole_trader_cache.clear()
-            answer = self._sole_trader_cache[name] = is_sole_trader_name(name)
-        return answer
 
     def _report_identity(self, column: str, line: int, numbers: list[IdentityNumber], value: str) -> None:
         message = f"contains a {numbers[0].kind}; it must not be published"

@@ -87,7 +87,7 @@ def inspect_invoice_file(path: str | os.PathLike[str], progress: Progress | None
     with open_invoice_table(path) as table:
         mapping = recognise_header(table.path, table.header)
         checker = InvoiceChecker(mapping)
-        for _row in run_with_progress(table, checker.check_rows(table.rows), progress):  # type: ignore[attr-defined]
+        for _row in run_with_progress(table, checker.check_rows(table.rows, table.format == "csv"), progress):  # type: ignore[attr-defined]
             pass
         return finish_inspection(table, mapping, checker)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -36,6 +37,8 @@ from ckanext.openup.procurement.variants import SPEC_COLUMNS, recognise_header
 _DATE = SPEC_COLUMNS.index("datum")
 _AMOUNT = SPEC_COLUMNS.index("belopp")
 UNDATED = "undated"
+CELLS_PER_ROW = len(SPEC_COLUMNS)
+FLUSH_EVERY_ROWS = 2000
 
 
 class OutputConflictError(InvoiceFileError):
@@ -108,7 +111,9 @@ class _MonthWriters:
         self.stem = stem
         self.by_month = by_month
         self.streams: dict[str | None, TextIO] = {}
-        self.writers: dict[str | None, object] = {}
+        self.pending: dict[str | None, list[str]] = {}
+        self.quoting_buffer = io.StringIO()
+        self.quoting_writer = csv.writer(self.quoting_buffer, lineterminator="\n")
         self.names_written: dict[str | None, set[str]] = {}
         self.rows: Counter[str | None] = Counter()
         self.dates: dict[str | None, set[datetime.date]] = {}
@@ -118,19 +123,38 @@ class _MonthWriters:
 
     def write(self, month: str | None, cells: list[str], date: datetime.date | None) -> None:
         key = month if self.by_month else None
-        writer = self.writers.get(key)
-        if writer is None:
-            stream = open(self._partial(key), "w", encoding=OUTPUT_ENCODING, newline="")  # noqa: SIM115
-            self.streams[key] = stream
-            writer = self.writers[key] = csv.writer(stream, lineterminator="\n")
-            writer.writerow(SPEC_COLUMNS)  # type: ignore[attr-defined]
-            self.names_written[key] = set()
-            self.dates[key] = set()
-        writer.writerow(cells)  # type: ignore[attr-defined]
+        lines = self.pending.get(key)
+        if lines is None:
+            self._open(key)
+            lines = self.pending[key]
+        line = ",".join(cells)
+        # Most rows need no quoting; csv writes the ones that do (commas, quotes, line ends).
+        if line.count(",") != CELLS_PER_ROW - 1 or '"' in line or "\n" in line or "\r" in line:
+            self.quoting_buffer.seek(0)
+            self.quoting_buffer.truncate()
+            self.quoting_writer.writerow(cells)
+            line = self.quoting_buffer.getvalue()[:-1]
+        lines.append(line)
+        if len(lines) >= FLUSH_EVERY_ROWS:
+            self._flush(key)
         self.names_written[key].add(cells[SUPPLIER])
         self.rows[key] += 1
         if date is not None:
             self.dates[key].add(date)
+
+    def _open(self, key: str | None) -> None:
+        stream = open(self._partial(key), "w", encoding=OUTPUT_ENCODING, newline="")  # noqa: SIM115
+        self.streams[key] = stream
+        stream.write(",".join(SPEC_COLUMNS) + "\n")
+        self.pending[key] = []
+        self.names_written[key] = set()
+        self.dates[key] = set()
+
+    def _flush(self, key: str | None) -> None:
+        lines = self.pending[key]
+        if lines:
+            self.streams[key].write("\n".join(lines) + "\n")
+            lines.clear()
 
     def describe(self, key: str | None, path: Path, source: str) -> PreparedFile:
         """The manifest entry of a finished file, from what was counted while writing it."""
@@ -153,6 +177,7 @@ class _MonthWriters:
         """Close every file and move it into place; written under ``.partial`` until complete."""
         done = []
         for key, stream in sorted(self.streams.items(), key=lambda item: item[0] or ""):
+            self._flush(key)
             stream.close()
             os.replace(self._partial(key), self.path(key))
             done.append((key, self.path(key)))
@@ -182,7 +207,9 @@ def prepare_invoice_file(
         report_counts = {"dates": 0, "amounts": 0}
         sole_traders: set[str] = set()
         try:
-            for row in run_with_progress(table, checker.check_rows(table.rows), progress):  # type: ignore[attr-defined]
+            for row in run_with_progress(
+                table, checker.check_rows(table.rows, all_text=table.format == "csv"), progress
+            ):  # type: ignore[attr-defined]
                 month = _normalise(row, report_counts)
                 redact_row(row.cells, row.identity_numbers, country, sole_traders, log)
                 writers.write(month, row.cells, row.date)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ckanext.openup.procurement.identity import IdentityNumber, find_identity_numbers
 from ckanext.openup.procurement.variants import SPEC_COLUMNS
@@ -21,11 +22,13 @@ IDENTITY_PLACEHOLDER = {"se": "[personnummer borttaget]", "fi": "[henkilötunnus
 _SOLE_TRADER_NAME = re.compile(r"(?i)(?<!\w)(enskild firma|e\.?f\.?$|tmi|t:mi|toiminimi)(?!\w)")
 
 
+@lru_cache(maxsize=65536)
 def is_sole_trader_name(name: str) -> bool:
     """Whether a supplier name itself marks a sole trader (``Tmi Virtanen``, ``Svensson Bygg Enskild Firma``)."""
     return bool(_SOLE_TRADER_NAME.search(name))
 
 
+@lru_cache(maxsize=65536)
 def supplier_key(name: str) -> str:
     """How supplier names are compared: case-folded, single spaces."""
     return " ".join(name.casefold().split())

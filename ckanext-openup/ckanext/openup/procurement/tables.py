@@ -123,13 +123,14 @@ def _open_delimited(path: str, raw: BinaryIO, size: int, encoding: str, line_end
 
 
 def _delimited_rows(path: str, reader: Any) -> Iterator[tuple[int, list[Cell]]]:
-    while True:
-        start = reader.line_num + 1
-        row = _next_record(path, reader)
-        if row is None:
-            return
-        if row and any(row):
-            yield start, row
+    line = reader.line_num
+    try:
+        for row in reader:
+            if row and any(row):
+                yield line + 1, row
+            line = reader.line_num
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise _reading_error(path, reader, error) from None
 
 
 def _next_record(path: str, reader: Any) -> list[str] | None:
@@ -137,21 +138,24 @@ def _next_record(path: str, reader: Any) -> list[str] | None:
         return next(reader)
     except StopIteration:
         return None
-    except UnicodeDecodeError as error:
-        raise UnreadableFileError(
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise _reading_error(path, reader, error) from None
+
+
+def _reading_error(path: str, reader: Any, error: Exception) -> UnreadableFileError:
+    if isinstance(error, UnicodeDecodeError):
+        return UnreadableFileError(
             path,
             f"the text is not valid {error.encoding} here; the file may mix encodings or be truncated",
             reader.line_num + 1,
-        ) from None
-    except csv.Error as error:
-        message = str(error)
-        if "field larger than field limit" in message:
-            message = (
-                f"a field is longer than {MAX_FIELD_CHARS:,} characters; "
-                "a quote is probably missing or the file is not CSV"
-            )
-        # csv has already counted the line it failed on.
-        raise UnreadableFileError(path, f"not readable as CSV: {message}", max(reader.line_num, 1)) from None
+        )
+    message = str(error)
+    if "field larger than field limit" in message:
+        message = (
+            f"a field is longer than {MAX_FIELD_CHARS:,} characters; a quote is probably missing or the file is not CSV"
+        )
+    # csv has already counted the line it failed on.
+    return UnreadableFileError(path, f"not readable as CSV: {message}", max(reader.line_num, 1))
 
 
 def _read_text(path: str, read: Callable[[], str], line: int) -> str:

@@ -28,6 +28,10 @@ def parse_amount(value: object) -> Decimal | None:
             return Decimal(text)
         if _COMMA_AMOUNT.fullmatch(text):
             return Decimal(text.replace(",", "."))
+        # The common Swedish form with space thousands: "-12 345,67".
+        spaceless = text.replace(" ", "")
+        if _COMMA_AMOUNT.fullmatch(spaceless):
+            return Decimal(spaceless.replace(",", "."))
         return _parse_amount_text(text)
     if isinstance(value, bool) or value is None:
         return None
@@ -69,12 +73,12 @@ def format_amount(amount: Decimal) -> str:
 
 def parse_date(value: object) -> datetime.date | None:
     """The date of a posting, or None when it is not a plausible date (1990 to next year)."""
+    if isinstance(value, str):
+        return _parse_date_text(value.strip())
     if isinstance(value, datetime.datetime):
         return _plausible(value.date())
     if isinstance(value, datetime.date):
         return _plausible(value)
-    if isinstance(value, str):
-        return _parse_date_text(value.strip())
     if isinstance(value, int) and not isinstance(value, bool):
         return _parse_date_text(str(value))
     return None
