@@ -37,6 +37,9 @@ setup(
             "openup = ckanext.openup.plugin:OpenUpPlugin",
             "openup_search = ckanext.openup.plugin:OpenUpSearchPlugin",
         ],
+        "ckan.rdf.profiles": [
+            "dcat_ap_se = ckanext.openup.profiles.dcat_ap_se:DCATAPSEProfile",
+        ],
         "console_scripts": [
             "openup = ckanext.openup.cli:openup",
         ],

@@ -30,6 +30,12 @@ LICENCE_URIS = {
     "cc-by": "http://creativecommons.org/licenses/by/4.0/",
 }
 CATALOGUE_LICENCE = LICENCE_URIS["cc-zero"]
+LICENCE_TYPES = {
+    LICENCE_URIS["cc-zero"]: "http://purl.org/adms/licencetype/PublicDomain",
+    LICENCE_URIS["cc-by"]: "http://purl.org/adms/licencetype/Attribution",
+}
+THEME_TAXONOMY = EU_AUTHORITY + "data-theme"
+AVAILABILITY_STABLE = EU_AUTHORITY + "planned-availability/STABLE"
 
 # ISO 639-1 code used in language tags -> EU language authority IRI.
 LANGUAGE_URIS = {
