@@ -88,6 +88,7 @@ class InvoiceChecker:
         self.findings: dict[tuple[str, str], Finding] = {}
         # Values already seen without an identity number (set membership is the cheapest test).
         self._clean_values: set[str] = set()
+        self._clean_parties: set[tuple[str, str, str]] = set()
         present = mapping.positions
         self._source_positions = [present.get(column) for column in SPEC_COLUMNS]
         self._required = [SPEC_COLUMNS.index(column) for column in mapping.variant.required if column in present]
@@ -167,19 +168,34 @@ class InvoiceChecker:
         if (date is None and cells[_DATE]) or (amount is None and cells[_AMOUNT]):
             unique_columns = unique_columns + [i for i in (_DATE, _AMOUNT) if i in self._mapped_indexes]
         identity_numbers = self._find_identity_numbers(line, cells, source, unique_columns)
+        # Buyer and supplier repeat row after row: check each combination once while it is clean.
+        party = (cells[_BUYER_ID], cells[_SUPPLIER], cells[_SUPPLIER_ID])
+        if party not in self._clean_parties and self._check_party(line, cells, identity_numbers):
+            if len(self._clean_parties) > IDENTITY_CACHE_SIZE:
+                self._clean_parties.clear()
+            self._clean_parties.add(party)
+        self.summary.add(date, amount, cells[_SUPPLIER_ID] or cells[_SUPPLIER].casefold())
+        return CheckedRow(line, cells, date, amount, identity_numbers)
+
+    def _check_party(self, line: int, cells: list[str], identity_numbers: dict[int, list[IdentityNumber]]) -> bool:
+        """Check buyer id, supplier id and supplier name; True when nothing was found."""
+        clean = _SUPPLIER_ID not in identity_numbers and _SUPPLIER not in identity_numbers
         if cells[_BUYER_ID]:
             problem = organisation_number_problem(cells[_BUYER_ID], self.country)
             if problem:
+                clean = False
                 self.report(ERROR, "invalid-buyer-id", self.column_label(_BUYER_ID), line, problem, cells[_BUYER_ID])
         if cells[_SUPPLIER_ID] and _SUPPLIER_ID not in identity_numbers:
             problem = organisation_number_problem(cells[_SUPPLIER_ID], self.country)
             if problem:
+                clean = False
                 severity = ERROR if "check digit" in problem else WARNING
                 self.report(
                     severity, "invalid-supplier-id", self.column_label(_SUPPLIER_ID), line, problem, cells[_SUPPLIER_ID]
                 )
         supplier = cells[_SUPPLIER]
         if supplier and _SUPPLIER not in identity_numbers and is_sole_trader_name(supplier):
+            clean = False
             self.report(
                 WARNING,
                 "sole-trader-name",
@@ -188,8 +204,7 @@ class InvoiceChecker:
                 "looks like a sole trader's name; prepare replaces it",
                 supplier,
             )
-        self.summary.add(date, amount, cells[_SUPPLIER_ID] or cells[_SUPPLIER].casefold())
-        return CheckedRow(line, cells, date, amount, identity_numbers)
+        return clean
 
     def _find_identity_numbers(
         self, line: int, cells: list[str], source: list[object], unique_columns: list[int]

@@ -114,7 +114,8 @@ class _MonthWriters:
         self.pending: dict[str | None, list[str]] = {}
         self.quoting_buffer = io.StringIO()
         self.quoting_writer = csv.writer(self.quoting_buffer, lineterminator="\n")
-        self.names_written: dict[str | None, set[str]] = {}
+        # Supplier names as written: a name found to be a sole trader's later is looked for here.
+        self.names_written: set[str] = set()
         self.rows: Counter[str | None] = Counter()
         self.dates: dict[str | None, set[datetime.date]] = {}
 
@@ -137,8 +138,7 @@ class _MonthWriters:
         lines.append(line)
         if len(lines) >= FLUSH_EVERY_ROWS:
             self._flush(key)
-        self.names_written[key].add(cells[SUPPLIER])
-        self.rows[key] += 1
+        self.names_written.add(cells[SUPPLIER])
         if date is not None:
             self.dates[key].add(date)
 
@@ -147,13 +147,13 @@ class _MonthWriters:
         self.streams[key] = stream
         stream.write(",".join(SPEC_COLUMNS) + "\n")
         self.pending[key] = []
-        self.names_written[key] = set()
         self.dates[key] = set()
 
     def _flush(self, key: str | None) -> None:
         lines = self.pending[key]
         if lines:
             self.streams[key].write("\n".join(lines) + "\n")
+            self.rows[key] += len(lines)
             lines.clear()
 
     def describe(self, key: str | None, path: Path, source: str) -> PreparedFile:
@@ -241,15 +241,15 @@ def _normalise(row: CheckedRow, counts: dict[str, int]) -> str | None:
 
 def _redact_late_sole_traders(
     written: list[tuple[str | None, Path]],
-    names_written: dict[str | None, set[str]],
+    names_written: set[str],
     sole_traders: set[str],
     country: str,
 ) -> None:
     # Rows written before their supplier was known to be a sole trader still carry the name.
-    for month, path in written:
-        late = {name for name in names_written.get(month, set()) if supplier_key(name) in sole_traders}
-        if not late:
-            continue
+    late = {name for name in names_written if supplier_key(name) in sole_traders}
+    if not late:
+        return
+    for _month, path in written:
         partial = path.with_suffix(".csv.redacting")
         with (
             open(path, encoding=OUTPUT_ENCODING, newline="") as src,

@@ -64,6 +64,8 @@ def redact_row(
     name becomes the neutral term and the supplier id is emptied. Identity numbers anywhere else
     are replaced by a placeholder.
     """
+    if not identity_numbers and not known_sole_traders and not is_sole_trader_name(cells[SUPPLIER]):
+        return  # the common row: nothing personal, and no sole trader known to compare with
     key = supplier_key(cells[SUPPLIER])
     sole_trader = (
         SUPPLIER_ID in identity_numbers

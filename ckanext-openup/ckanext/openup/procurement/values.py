@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 _PLAIN_AMOUNT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
-_COMMA_AMOUNT = re.compile(r"[+-]?[0-9]+,[0-9]+")
+_SWEDISH_AMOUNT = re.compile(r"[+-]?[0-9]{1,3}(?: ?[0-9]{3})*,[0-9]+")
 _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:(?:,[0-9]{3})+|(?:\.[0-9]{3})+)")
 # Spaces used as thousands separators: space, no-break space, narrow no-break space, apostrophe.
 _THOUSANDS = str.maketrans("", "", " \u00a0\u202f'")
@@ -26,12 +26,9 @@ def parse_amount(value: object) -> Decimal | None:
         text = value.strip()
         if _PLAIN_AMOUNT.fullmatch(text):
             return Decimal(text)
-        if _COMMA_AMOUNT.fullmatch(text):
-            return Decimal(text.replace(",", "."))
-        # The common Swedish form with space thousands: "-12 345,67".
-        spaceless = text.replace(" ", "")
-        if _COMMA_AMOUNT.fullmatch(spaceless):
-            return Decimal(spaceless.replace(",", "."))
+        if _SWEDISH_AMOUNT.fullmatch(text):
+            # The common Swedish forms "-1302,03" and "12 345,67": one pattern, one conversion.
+            return Decimal(text.replace(" ", "").replace(",", "."))
         return _parse_amount_text(text)
     if isinstance(value, bool) or value is None:
         return None
