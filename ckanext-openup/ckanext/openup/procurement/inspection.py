@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ckanext.openup.procurement.checks import ERROR, Finding, InvoiceChecker
+from ckanext.openup.procurement.checks import ERROR, CheckedRow, Finding, InvoiceChecker
 from ckanext.openup.procurement.summary import InvoiceSummary
 from ckanext.openup.procurement.tables import InvoiceTable, open_invoice_table
 from ckanext.openup.procurement.variants import ColumnMapping, recognise_header
@@ -52,7 +52,7 @@ class InspectionReport:
 def _finding_order(finding: Finding) -> tuple[bool, int, str]:
     """Errors first, then by the first line where each was found."""
     first_line = finding.examples[0]["line"] if finding.examples else 0
-    return (finding.severity != ERROR, int(first_line), finding.code)  # type: ignore[call-overload]
+    return (finding.severity != ERROR, int(str(first_line)), finding.code)
 
 
 def table_layout(table: InvoiceTable) -> dict[str, object]:
@@ -67,19 +67,21 @@ def table_layout(table: InvoiceTable) -> dict[str, object]:
     }
 
 
-def run_with_progress(table: InvoiceTable, rows: object, progress: Progress | None) -> object:
+def run_with_progress(
+    table: InvoiceTable, rows: Iterator[CheckedRow], progress: Progress | None
+) -> Iterator[CheckedRow]:
     """Wrap a row iterator so ``progress`` hears about bytes read now and then."""
     if progress is None:
         return rows
+    return _counted(table, rows, progress)
 
-    def counted():  # type: ignore[no-untyped-def]
-        for number, row in enumerate(rows, start=1):  # type: ignore[call-overload]
-            if number % PROGRESS_EVERY_ROWS == 0:
-                progress(table.bytes_read(), table.size)
-            yield row
-        progress(table.size, table.size)
 
-    return counted()
+def _counted(table: InvoiceTable, rows: Iterator[CheckedRow], progress: Progress) -> Iterator[CheckedRow]:
+    for number, row in enumerate(rows, start=1):
+        if number % PROGRESS_EVERY_ROWS == 0:
+            progress(table.bytes_read(), table.size)
+        yield row
+    progress(table.size, table.size)
 
 
 def inspect_invoice_file(path: str | os.PathLike[str], progress: Progress | None = None) -> InspectionReport:
@@ -87,7 +89,8 @@ def inspect_invoice_file(path: str | os.PathLike[str], progress: Progress | None
     with open_invoice_table(path) as table:
         mapping = recognise_header(table.path, table.header)
         checker = InvoiceChecker(mapping)
-        for _row in run_with_progress(table, checker.check_rows(table.rows, table.format == "csv"), progress):  # type: ignore[attr-defined]
+        rows = checker.check_rows(table.rows, all_text=table.format == "csv")
+        for _row in run_with_progress(table, rows, progress):
             pass
         return finish_inspection(table, mapping, checker)
 

@@ -9,7 +9,6 @@ The input files are only ever opened for reading.
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import os
 from collections import Counter
@@ -30,6 +29,7 @@ from ckanext.openup.procurement.redaction import (
     redact_row,
     supplier_key,
 )
+from ckanext.openup.procurement.summary import InvoiceSummary
 from ckanext.openup.procurement.tables import open_invoice_table
 from ckanext.openup.procurement.values import format_amount, format_date
 from ckanext.openup.procurement.variants import SPEC_COLUMNS, recognise_header
@@ -117,12 +117,11 @@ class _MonthWriters:
         # Supplier names as written: a name found to be a sole trader's later is looked for here.
         self.names_written: set[str] = set()
         self.rows: Counter[str | None] = Counter()
-        self.dates: dict[str | None, set[datetime.date]] = {}
 
     def path(self, month: str | None) -> Path:
         return self.out_dir / (f"{self.stem}-{month}.csv" if month else f"{self.stem}.csv")
 
-    def write(self, month: str | None, cells: list[str], date: datetime.date | None) -> None:
+    def write(self, month: str | None, cells: list[str]) -> None:
         key = month if self.by_month else None
         lines = self.pending.get(key)
         if lines is None:
@@ -139,15 +138,12 @@ class _MonthWriters:
         if len(lines) >= FLUSH_EVERY_ROWS:
             self._flush(key)
         self.names_written.add(cells[SUPPLIER])
-        if date is not None:
-            self.dates[key].add(date)
 
     def _open(self, key: str | None) -> None:
-        stream = open(self._partial(key), "w", encoding=OUTPUT_ENCODING, newline="")  # noqa: SIM115
+        stream = open(self._partial(key), "w", encoding=OUTPUT_ENCODING, newline="")  # closed in finish() or abandon()
         self.streams[key] = stream
         stream.write(",".join(SPEC_COLUMNS) + "\n")
         self.pending[key] = []
-        self.dates[key] = set()
 
     def _flush(self, key: str | None) -> None:
         lines = self.pending[key]
@@ -156,9 +152,10 @@ class _MonthWriters:
             self.rows[key] += len(lines)
             lines.clear()
 
-    def describe(self, key: str | None, path: Path, source: str) -> PreparedFile:
+    def describe(self, key: str | None, path: Path, source: str, summary: InvoiceSummary) -> PreparedFile:
         """The manifest entry of a finished file, from what was counted while writing it."""
-        dates = self.dates.get(key) or set()
+        # The period comes from the checked rows' dates: those of the file's month, or all.
+        dates = [] if key == UNDATED else summary.dates(key if self.by_month else None)
         return PreparedFile(
             path=os.fspath(path),
             source=source,
@@ -207,30 +204,29 @@ def prepare_invoice_file(
         report_counts = {"dates": 0, "amounts": 0}
         sole_traders: set[str] = set()
         try:
-            for row in run_with_progress(
-                table, checker.check_rows(table.rows, all_text=table.format == "csv"), progress
-            ):  # type: ignore[attr-defined]
+            rows = checker.check_rows(table.rows, all_text=table.format == "csv")
+            for row in run_with_progress(table, rows, progress):
                 month = _normalise(row, report_counts)
                 redact_row(row.cells, row.identity_numbers, country, sole_traders, log)
-                writers.write(month, row.cells, row.date)
+                writers.write(month, row.cells)
         except BaseException:
             writers.abandon()
             raise
         written = writers.finish()
         _redact_late_sole_traders(written, writers.names_written, sole_traders, country)
         inspection = finish_inspection(table, mapping, checker)
-    files = [writers.describe(month, path, table.path) for month, path in written]
+    files = [writers.describe(month, path, table.path, checker.summary) for month, path in written]
     return PreparationReport(inspection, files, log, report_counts["dates"], report_counts["amounts"])
 
 
 def _normalise(row: CheckedRow, counts: dict[str, int]) -> str | None:
     """ISO date and decimal-point amount in place; returns the row's month (``YYYY-MM``) or ``undated``."""
     cells = row.cells
-    if row.date is not None:
-        iso = format_date(row.date)
-        if cells[_DATE] != iso:
-            cells[_DATE] = iso
-            counts["dates"] += 1
+    text = cells[_DATE]
+    # A date that parsed and looks like YYYY-MM-DD is already canonical.
+    if row.date is not None and not (len(text) == 10 and text[4] == "-" and text[7] == "-"):
+        cells[_DATE] = format_date(row.date)
+        counts["dates"] += 1
     if row.amount is not None:
         canonical = format_amount(row.amount)
         if cells[_AMOUNT] != canonical:

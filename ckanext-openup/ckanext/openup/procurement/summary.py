@@ -35,6 +35,10 @@ class InvoiceSummary:
         if supplier:
             self._suppliers.add(supplier)
 
+    def dates(self, month: str | None = None) -> list[datetime.date]:
+        """The distinct posting dates, all or those of one month (``YYYY-MM``)."""
+        return [date for date in self._rows_per_date if month is None or date.strftime("%Y-%m") == month]
+
     @property
     def first_date(self) -> datetime.date | None:
         return min(self._rows_per_date) if self._rows_per_date else None

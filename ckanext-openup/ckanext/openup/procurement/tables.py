@@ -72,7 +72,7 @@ def open_invoice_table(path: str | os.PathLike[str]) -> InvoiceTable:
     """Open ``path`` (CSV/TSV, XLSX or EntryScape JSON) and read its header; rows stream on iteration."""
     path = os.fspath(path)
     try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed by InvoiceTable.close
+        raw = open(path, "rb")  # closed by InvoiceTable.close
     except IsADirectoryError:
         raise UnreadableFileError(path, "this is a directory, not a file") from None
     except OSError as error:
