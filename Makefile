@@ -22,3 +22,7 @@ test: $(INSTALLED)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
+
+## conformance: CKAN's own search-dependent tests against openup_search; ends with "N passed, M failed"
+conformance: $(INSTALLED)
+	$(VENV)/bin/python -m tests.conformance.run

@@ -14,10 +14,10 @@ from ckan.lib.search.common import SearchError, SearchQueryError, solr_datetime_
 from sqlalchemy.exc import DBAPIError
 
 from ckanext.openup.search import sql
-from ckanext.openup.search.dismax import compile_free_text
 from ckanext.openup.search.document import DocumentError, index_row
 from ckanext.openup.search.fields import UNSTORED_FIELDS, Kind, kind_of
 from ckanext.openup.search.lucene import LuceneCompiler, QuerySyntaxError
+from ckanext.openup.search.parsers import QueryParsers
 from ckanext.openup.search.store import TABLE, IndexStore
 
 log = logging.getLogger(__name__)
@@ -87,14 +87,11 @@ class PostgresSearchConnection:
         return pysolr.Results(decoded)
 
     def _where(self, params: sql.Params, request: _SearchRequest) -> tuple[str, list[str]]:
-        lucene = LuceneCompiler(params, self.language, request.default_field, request.default_operator)
-        if request.is_dismax:
-            main, words = compile_free_text(params, self.language, request.q, request.mm)
-        else:
-            main = lucene.compile(request.q)
-            words = []
-        filters = [lucene.compile(fq) for fq in request.filters]
-        return sql.all_of([main, *filters]), words + lucene.ranking_words
+        parsers = QueryParsers(params, self.language, request.default_field, request.default_operator,
+                               request.mm)
+        main = parsers.compile(request.q, "dismax" if request.is_dismax else "lucene")
+        filters = [parsers.compile(fq) for fq in request.filters]
+        return sql.all_of([main, *filters]), parsers.ranking_words
 
     def _score(self, params: sql.Params, words: list[str]) -> str:
         if not words:

@@ -36,6 +36,17 @@ def normalise(value: str) -> str | None:
         return None
 
 
+def solr_format(value: str) -> str | None:
+    """A stored date as Solr returns it: UTC, milliseconds only when there are any (``...12.782Z``)."""
+    try:
+        moment = _parse_base(value.strip())
+    except (ValueError, OverflowError):
+        return None
+    millis = moment.microsecond // 1000
+    fraction = f".{millis:03d}" if millis else ""
+    return moment.replace(microsecond=0, tzinfo=None).isoformat() + fraction + "Z"
+
+
 def evaluate(expression: str, now: dt.datetime | None = None) -> str:
     """A query-side date (``2024-01-01T00:00:00Z``, ``NOW``, ``NOW-7DAYS/DAY``...) in canonical form."""
     expression = expression.strip().upper()

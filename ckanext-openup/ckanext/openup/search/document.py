@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from ckanext.openup.search import dates
-from ckanext.openup.search.fields import UNINDEXED_FIELDS, Kind, kind_of, text_weight
+from ckanext.openup.search.fields import COPY_FIELDS, UNINDEXED_FIELDS, Kind, kind_of, text_weight
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,7 +36,7 @@ def index_row(document: dict[str, Any]) -> IndexRow:
     weighted: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
     stored: dict[str, Any] = {}
     for name, value in document.items():
-        stored[name] = _jsonable(value)
+        stored[name] = _stored_value(name, value)
         if name in UNINDEXED_FIELDS:
             continue
         values = _field_values(name, value)
@@ -46,6 +46,7 @@ def index_row(document: dict[str, Any]) -> IndexRow:
         weight = text_weight(name)
         if weight:
             weighted[weight].extend(values)
+    _copy_fields(fields)
     stored.setdefault("indexed_ts", dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
     fields.setdefault("indexed_ts", [dates.normalise(stored["indexed_ts"]) or ""])
     return IndexRow(
@@ -56,6 +57,18 @@ def index_row(document: dict[str, Any]) -> IndexRow:
         fields=fields,
         weighted_text={weight: "\n".join(parts) for weight, parts in weighted.items()},
     )
+
+
+def _copy_fields(fields: dict[str, list[str]]) -> None:
+    """Fill the schema's copyField destinations (``title_ngram``, ``urls``...) from their sources."""
+    for source, destinations in COPY_FIELDS.items():
+        for destination in destinations:
+            for value in fields.get(source, []):
+                if kind_of(destination) is Kind.NGRAM:
+                    value = value.lower()  # the n-gram analyser lower-cases; matching is on substrings
+                copied = fields.setdefault(destination, [])
+                if value not in copied:
+                    copied.append(value)
 
 
 def _field_values(name: str, value: Any) -> list[str]:
@@ -94,6 +107,16 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _stored_value(name: str, value: Any) -> Any:
+    if kind_of(name) is not Kind.DATE:
+        return _jsonable(value)
+    if isinstance(value, (list, tuple, set)):
+        return [_stored_value(name, item) for item in value]
+    # Solr returns dates in its canonical form; CKAN's date decoding and its tests expect it.
+    text = _as_text(value)
+    return (dates.solr_format(text) if text else None) or _jsonable(value)
 
 
 def _jsonable(value: Any) -> Any:

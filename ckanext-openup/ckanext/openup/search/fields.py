@@ -14,11 +14,12 @@ class Kind(enum.Enum):
     TEXT = "text"
     DATE = "date"
     NUMBER = "number"
+    NGRAM = "ngram"  # substrings of 2-10 characters, for autocomplete (Solr's text_ngram)
 
 
 _TEXT_FIELDS = frozenset({
     "title", "notes", "author", "author_email", "maintainer", "maintainer_email",
-    "res_name", "res_description", "text", "urls", "title_ngram", "name_ngram",
+    "res_name", "res_description", "text", "urls",
     "depends_on", "dependency_of", "derives_from", "has_derivation",
     "links_to", "linked_from", "child_of", "parent_of",
 })
@@ -26,6 +27,15 @@ _DATE_FIELDS = frozenset({"metadata_created", "metadata_modified", "indexed_ts"}
 _NUMBER_FIELDS = frozenset({
     "views_total", "views_recent", "resources_accessed_total", "resources_accessed_recent",
 })
+
+_NGRAM_FIELDS = frozenset({"title_ngram", "name_ngram"})
+NGRAM_SIZES = (2, 10)  # minGramSize, maxGramSize
+
+# The schema's other copyFields: CKAN never sends these destinations, Solr fills them.
+COPY_FIELDS = {
+    "title": ("title_ngram",), "name": ("name_ngram",),
+    "url": ("urls",), "ckan_url": ("urls",), "download_url": ("urls",), "res_url": ("urls",),
+}
 
 # Fields the schema copies into the catch-all ``text`` field, and the weight each gets there
 # (PostgreSQL's A-D stand in for dismax's ``qf = name^4 title^4 tags^2 groups^2 text``).
@@ -52,6 +62,8 @@ def kind_of(field: str) -> Kind:
         return Kind.DATE
     if field in _NUMBER_FIELDS:
         return Kind.NUMBER
+    if field in _NGRAM_FIELDS:
+        return Kind.NGRAM
     return Kind.STRING
 
 

@@ -12,7 +12,7 @@ from luqum.exceptions import ParseError
 from luqum.thread import parse
 
 from ckanext.openup.search import dates, sql
-from ckanext.openup.search.fields import Kind, kind_of
+from ckanext.openup.search.fields import NGRAM_SIZES, Kind, kind_of
 
 MAX_CLAUSES = 1024  # Solr's default maxBooleanClauses
 
@@ -109,12 +109,26 @@ class LuceneCompiler:
             vector = sql.field_vector(params, self.language, field)
             query = (sql.phrase_query if is_phrase else sql.words_query)(params, self.language, value)
             return sql.text_match(vector, query)
+        if kind is Kind.NGRAM:
+            return self._ngram(value, field)
         if kind is Kind.DATE:
             return sql.has_value(params, field, self._date(value))
         if kind is Kind.NUMBER:
             number = self._number(value)
             return sql.values_match(params, field, f"CAST(v AS numeric) = {params.bind(number)}")
         return sql.has_value(params, field, value)
+
+    def _ngram(self, value: str, field: str) -> str:
+        # Solr indexes every 2-10 character gram and splits the query on whitespace: each word
+        # matches when it is a substring of the value; longer or shorter words match nothing.
+        shortest, longest = NGRAM_SIZES
+        words = value.lower().split()
+        if not words or any(not shortest <= len(word) <= longest for word in words):
+            return sql.FALSE
+        return sql.all_of([
+            sql.values_match(self.params, field, f"strpos(v, {self.params.bind(word)}) > 0")
+            for word in words
+        ])
 
     def _wildcard(self, raw: str, field: str, kind: Kind) -> str:
         if kind is Kind.TEXT:
