@@ -105,3 +105,26 @@ def test_column_mapping_names_the_source_headers():
     assert report.mapping.source_name("belopp") == "Laskun summa ilman ALV"
     assert report.mapping.source_name("datum") == "Kirjauspäivämäärä"
     assert "Palveluluokka" in report.mapping.dropped_columns
+
+
+def test_blank_lines_above_the_header_are_skipped_and_lines_still_counted(tmp_path):
+    source = tmp_path / "titled.csv"
+    source.write_text("\n\nleverantor;belopp;datum\nÅkeriet AB;1,00;2024-01-01\n", encoding="utf-8")
+    with open_invoice_table(source) as table:
+        assert table.header == ["leverantor", "belopp", "datum"]
+        assert [line for line, _ in table.rows] == [4]
+
+
+def test_double_encoded_utf8_is_noted(tmp_path):
+    source = tmp_path / "mojibake.csv"
+    text = "leverantor;belopp;datum\n" + "Göteborg".encode().decode("cp1252") + ";1,00;2024-01-01\n"
+    source.write_text(text, encoding="utf-8")
+    assert any("double-encoded" in note for note in inspect_invoice_file(source).notes)
+    assert not any("double-encoded" in note for note in inspect_invoice_file(DATA / "se-1.1-utf8-comma-lf.csv").notes)
+
+
+def test_missing_required_columns_are_one_finding_naming_them_all(tmp_path):
+    source = tmp_path / "minimal.csv"
+    source.write_text("leverantor,belopp,datum\nÅkeriet AB,1.00,2024-01-01\n", encoding="utf-8")
+    [finding] = [f for f in inspect_invoice_file(source).findings if f.code == "missing-column"]
+    assert "kopare_id" in finding.message and "forvaltning" in finding.message

@@ -48,7 +48,7 @@ def inspect_command(files: tuple[str, ...], as_json: bool) -> None:
         problems = problems or not report.ok
         reports.append(report.as_dict())
         if not as_json:
-            click.echo(render_inspection(report))
+            click.echo(render_inspection(report) + "\n")
     if as_json:
         emit_json({"ok": not problems, "files": reports})
     raise SystemExit(EXIT_PROBLEMS if problems else EXIT_OK)

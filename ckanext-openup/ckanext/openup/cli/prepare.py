@@ -73,7 +73,7 @@ def prepare_command(files: tuple[str, ...], out_dir: str, by_month: bool, as_jso
         prepared += report.files
         documents.append(report.as_dict())
         if not as_json:
-            click.echo(render_preparation(report))
+            click.echo(render_preparation(report) + "\n")
     if prepared:
         _update_manifest(out_dir, prepared)
     if as_json:

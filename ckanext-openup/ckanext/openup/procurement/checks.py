@@ -105,8 +105,9 @@ class InvoiceChecker:
             else tuple
         )
         self._unmapped = [i for i in range(len(mapping.header)) if i not in set(present.values())]
-        for column in mapping.missing_required:
-            self.report(ERROR, "missing-column", column, None, f"the file has no {column!r} column, which is required")
+        if mapping.missing_required:
+            missing = ", ".join(mapping.missing_required)
+            self.report(ERROR, "missing-column", "", None, f"required columns are missing from the header: {missing}")
 
     def column_label(self, index: int) -> str:
         column = SPEC_COLUMNS[index]

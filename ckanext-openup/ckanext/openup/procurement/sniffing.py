@@ -7,12 +7,15 @@ same to sniff as a small one.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from ckanext.openup.procurement.errors import UnreadableFileError
 
 SAMPLE_SIZE = 64 * 1024
 DELIMITERS = (",", ";", "\t")
+# UTF-8 once read as CP1252 and saved as UTF-8 again: "Ã¶" for "ö", "Ã¥" for "å".
+_DOUBLE_ENCODED = re.compile("\u00c3[\u0080-\u00bf\u201e\u2026\u00a5\u00a4\u00b6\u2013]")
 # Magic numbers of things people attach by mistake; named so the message can say what it is.
 _BINARY_MAGIC = {
     b"%PDF": "a PDF document",
@@ -30,6 +33,7 @@ class FileKind:
     format: str
     encoding: str | None = None
     line_ending: str | None = None
+    double_encoded: bool = False
 
 
 def sniff_kind(path: str, sample: bytes) -> FileKind:
@@ -47,7 +51,7 @@ def sniff_kind(path: str, sample: bytes) -> FileKind:
         raise UnreadableFileError(path, "this looks like a binary file, not text, XLSX or JSON")
     stripped = text.lstrip("\ufeff \t\r\n")
     file_format = "json" if stripped[:1] in ("{", "[") else "csv"
-    return FileKind(file_format, encoding, _sniff_line_ending(text))
+    return FileKind(file_format, encoding, _sniff_line_ending(text), bool(_DOUBLE_ENCODED.search(text)))
 
 
 def _sniff_encoding(path: str, sample: bytes) -> str:

@@ -89,8 +89,12 @@ def open_invoice_table(path: str | os.PathLike[str]) -> InvoiceTable:
         if kind.format == "json":
             from ckanext.openup.procurement.entryscape import open_entryscape_table
 
-            return open_entryscape_table(path, raw, size, kind.encoding or "utf-8")
-        return _open_delimited(path, raw, size, kind.encoding or "utf-8", kind.line_ending)
+            table = open_entryscape_table(path, raw, size, kind.encoding or "utf-8")
+        else:
+            table = _open_delimited(path, raw, size, kind.encoding or "utf-8", kind.line_ending)
+        if kind.double_encoded:
+            table.notes.append("the text looks double-encoded ('Ã¶' for 'ö'): export it again, as UTF-8 once")
+        return table
     except BaseException:
         raw.close()
         raise
@@ -102,6 +106,11 @@ def _open_delimited(path: str, raw: BinaryIO, size: int, encoding: str, line_end
     first_line = _read_text(path, text.readline, 0)
     if first_line.startswith("\ufeff"):
         first_line = first_line[1:]
+    skipped = 0
+    while first_line and not first_line.strip():
+        # Blank lines above the header: seen in exports that had a title row removed.
+        skipped += 1
+        first_line = _read_text(path, text.readline, skipped)
     delimiter = sniff_delimiter(first_line)
     reader = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
     header = _next_record(path, reader)
@@ -111,7 +120,7 @@ def _open_delimited(path: str, raw: BinaryIO, size: int, encoding: str, line_end
         path=path,
         format="csv",
         header=[cell.strip() for cell in header],
-        rows=_delimited_rows(path, reader),
+        rows=_delimited_rows(path, reader, skipped),
         size=size,
         encoding=encoding,
         delimiter=delimiter,
@@ -122,12 +131,13 @@ def _open_delimited(path: str, raw: BinaryIO, size: int, encoding: str, line_end
     return table
 
 
-def _delimited_rows(path: str, reader: Any) -> Iterator[tuple[int, list[Cell]]]:
+def _delimited_rows(path: str, reader: Any, skipped: int = 0) -> Iterator[tuple[int, list[Cell]]]:
+    # csv counts lines from the header; ``skipped`` blank lines came before it.
     line = reader.line_num
     try:
         for row in reader:
             if row and any(row):
-                yield line + 1, row
+                yield line + 1 + skipped, row
             line = reader.line_num
     except (UnicodeDecodeError, csv.Error) as error:
         raise _reading_error(path, reader, error) from None
