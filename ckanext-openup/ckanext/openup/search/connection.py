@@ -169,9 +169,12 @@ class _SearchRequest:
     """The Solr parameters CKAN sends, read and checked once."""
 
     def __init__(self, q: str | None, params: dict[str, Any]) -> None:
+        # PostgreSQL text cannot hold NUL; the index dropped it from documents, so queries drop it too.
+        q = q.replace("\x00", "") if isinstance(q, str) else q
         self.q = q if isinstance(q, str) and q.strip() else "*:*"
         fq = params.get("fq") or []
-        self.filters = [fq] if isinstance(fq, str) else [each for each in fq if isinstance(each, str)]
+        fq = [fq] if isinstance(fq, str) else fq
+        self.filters = [each.replace("\x00", "") for each in fq if isinstance(each, str)]
         self.rows = _integer(params.get("rows", 10), "rows")
         self.start = _integer(params.get("start", 0), "start")
         self.sort = params.get("sort") or "score desc"

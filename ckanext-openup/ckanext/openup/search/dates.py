@@ -74,7 +74,10 @@ def evaluate(expression: str, now: dt.datetime | None = None) -> str:
             amount = int(operator)
             if name == "microseconds":
                 amount *= 1000
-            base = base + relativedelta(**{name: amount})
+            try:
+                base = base + relativedelta(**{name: amount})
+            except (ValueError, OverflowError) as error:  # past year 9999 or beyond a C int
+                raise DateSyntaxError(f"date out of range: {expression!r}") from error
     if consumed != len(math):
         raise DateSyntaxError(f"cannot read date math {math!r} in {expression!r}")
     try:
