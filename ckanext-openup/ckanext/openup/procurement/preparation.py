@@ -26,8 +26,8 @@ from ckanext.openup.procurement.redaction import (
     SUPPLIER,
     SUPPLIER_ID,
     RedactionLog,
+    SoleTraderRegister,
     redact_row,
-    supplier_key,
 )
 from ckanext.openup.procurement.summary import InvoiceSummary
 from ckanext.openup.procurement.tables import open_invoice_table
@@ -114,8 +114,6 @@ class _MonthWriters:
         self.pending: dict[str | None, list[str]] = {}
         self.quoting_buffer = io.StringIO()
         self.quoting_writer = csv.writer(self.quoting_buffer, lineterminator="\n")
-        # Supplier names as written: a name found to be a sole trader's later is looked for here.
-        self.names_written: set[str] = set()
         self.rows: Counter[str | None] = Counter()
 
     def path(self, month: str | None) -> Path:
@@ -137,7 +135,6 @@ class _MonthWriters:
         lines.append(line)
         if len(lines) >= FLUSH_EVERY_ROWS:
             self._flush(key)
-        self.names_written.add(cells[SUPPLIER])
 
     def _open(self, key: str | None) -> None:
         stream = open(self._partial(key), "w", encoding=OUTPUT_ENCODING, newline="")  # closed in finish() or abandon()
@@ -202,7 +199,7 @@ def prepare_invoice_file(
         writers = _MonthWriters(out, output_names(source), by_month)
         log = RedactionLog()
         report_counts = {"dates": 0, "amounts": 0}
-        sole_traders: set[str] = set()
+        sole_traders = SoleTraderRegister()
         try:
             rows = checker.check_rows(table.rows, all_text=table.format == "csv")
             for row in run_with_progress(table, rows, progress):
@@ -213,7 +210,7 @@ def prepare_invoice_file(
             writers.abandon()
             raise
         written = writers.finish()
-        _redact_late_sole_traders(written, writers.names_written, sole_traders, country)
+        _redact_late_sole_traders(written, sole_traders.late_names, country)
         inspection = finish_inspection(table, mapping, checker)
     files = [writers.describe(month, path, table.path, checker.summary) for month, path in written]
     return PreparationReport(inspection, files, log, report_counts["dates"], report_counts["amounts"])
@@ -235,14 +232,8 @@ def _normalise(row: CheckedRow, counts: dict[str, int]) -> str | None:
     return cells[_DATE][:7] if row.date is not None else UNDATED
 
 
-def _redact_late_sole_traders(
-    written: list[tuple[str | None, Path]],
-    names_written: set[str],
-    sole_traders: set[str],
-    country: str,
-) -> None:
+def _redact_late_sole_traders(written: list[tuple[str | None, Path]], late: set[str], country: str) -> None:
     # Rows written before their supplier was known to be a sole trader still carry the name.
-    late = {name for name in names_written if supplier_key(name) in sole_traders}
     if not late:
         return
     for _month, path in written:

@@ -50,11 +50,33 @@ class RedactionLog:
         }
 
 
+@dataclass
+class SoleTraderRegister:
+    """Supplier names found to be sole traders', and names that were written as they are.
+
+    A name can turn out to be a sole trader's after rows with it were written (its personnummer
+    appears later in the file); those names are collected in ``late_names`` for a second look.
+    """
+
+    keys: set[str] = field(default_factory=set)
+    clean_names: set[str] = field(default_factory=set)
+    late_names: set[str] = field(default_factory=set)
+
+    def add(self, name: str) -> None:
+        key = supplier_key(name)
+        if not key or key in self.keys:
+            return
+        self.keys.add(key)
+        late = {clean for clean in self.clean_names if supplier_key(clean) == key}
+        self.clean_names -= late
+        self.late_names |= late
+
+
 def redact_row(
     cells: list[str],
     identity_numbers: dict[int, list[IdentityNumber]],
     country: str,
-    known_sole_traders: set[str],
+    sole_traders: SoleTraderRegister,
     log: RedactionLog,
 ) -> None:
     """Redact one row in place (spec column order).
@@ -64,23 +86,26 @@ def redact_row(
     name becomes the neutral term and the supplier id is emptied. Identity numbers anywhere else
     are replaced by a placeholder.
     """
-    if not identity_numbers and not known_sole_traders and not is_sole_trader_name(cells[SUPPLIER]):
-        return  # the common row: nothing personal, and no sole trader known to compare with
-    key = supplier_key(cells[SUPPLIER])
+    name = cells[SUPPLIER]
+    if not identity_numbers and name in sole_traders.clean_names:
+        return  # the common row: nothing personal, and a supplier already known not to be a person
+    key = supplier_key(name)
     sole_trader = (
         SUPPLIER_ID in identity_numbers
         or SUPPLIER in identity_numbers
-        or (bool(key) and key in known_sole_traders)
-        or is_sole_trader_name(cells[SUPPLIER])
+        or (bool(key) and key in sole_traders.keys)
+        or is_sole_trader_name(name)
     )
     if sole_trader:
+        sole_traders.add(name)
         if key:
-            known_sole_traders.add(key)
             log.sole_trader_names.add(key)
         log.sole_trader_rows += 1
         log.identity_numbers += len(identity_numbers.pop(SUPPLIER_ID, [])) + len(identity_numbers.pop(SUPPLIER, []))
         cells[SUPPLIER] = SOLE_TRADER_NAME[country]
         cells[SUPPLIER_ID] = ""
+    else:
+        sole_traders.clean_names.add(name)
     for index, numbers in identity_numbers.items():
         cells[index] = replace_identity_numbers(cells[index], numbers, IDENTITY_PLACEHOLDER[country])
         log.identity_numbers += len(numbers)
