@@ -6,20 +6,16 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.openup import admin_cli, helpers, organisations
+from ckanext.openup import admin_cli, helpers, organisations, views
 from ckanext.openup.logic import get_validators
+from ckanext.openup.logic.action import get as get_actions
+from ckanext.openup.logic.auth import get as get_auth
 from ckanext.openup.search import backend
 
-# Defaults for ckanext-scheming, used unless the site's ini sets them (openup must be listed before
-# scheming_datasets/scheming_organizations in ckan.plugins). ckanext-dcat needs a `dataset` schema.
-SCHEMING_DEFAULTS = {
-    "scheming.presets": "ckanext.scheming:presets.json ckanext.openup.schemas:presets.yaml",
-    "scheming.dataset_schemas": "ckanext.scheming:ckan_dataset.yaml "
-    "ckanext.openup.schemas:supplier_invoices.yaml",
-    "scheming.organization_schemas": "ckanext.openup.schemas:organization.yaml",
-}
 
-
+# config_declaration.yaml also gives ckanext-scheming its defaults (our schemas), so openup must be
+# listed before scheming_datasets/scheming_organizations in ckan.plugins.
+@toolkit.blanket.config_declarations
 class OpenUpPlugin(plugins.SingletonPlugin):
     """The main extension: procurement dataset types, DCAT-AP-SE feeds and quality checks."""
 
@@ -28,18 +24,27 @@ class OpenUpPlugin(plugins.SingletonPlugin):
     plugins.implements(plugins.IValidators)
     plugins.implements(plugins.ITemplateHelpers)
     plugins.implements(IDCATURIGenerator, inherit=True)
+    plugins.implements(plugins.IActions)
+    plugins.implements(plugins.IAuthFunctions)
+    plugins.implements(plugins.IBlueprint)
 
     def update_config(self, config: toolkit.CKANConfig) -> None:
         toolkit.add_template_directory(config, "templates")
-        for option, value in SCHEMING_DEFAULTS.items():
-            if not config.get(option):
-                config[option] = value
 
     def get_validators(self) -> dict:
         return get_validators()
 
     def get_helpers(self) -> dict:
         return helpers.get_helpers()
+
+    def get_actions(self) -> dict:
+        return get_actions.get_actions()
+
+    def get_auth_functions(self) -> dict:
+        return get_auth.get_auth_functions()
+
+    def get_blueprint(self) -> list:
+        return views.get_blueprints()
 
     def publisher_uri(self, dataset_dict: dict, default_uri: str | None) -> str | None:
         organisation = dataset_dict.get("organization") or {}

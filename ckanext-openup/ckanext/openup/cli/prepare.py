@@ -10,7 +10,6 @@ import click
 from ckanext.openup.cli.reporting import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    EXIT_USAGE,
     emit_json,
     progress_bar,
     read_safely,
@@ -96,7 +95,7 @@ def render_preparation(report: PreparationReport) -> str:
     """The human report of one prepared file: the inspection, then what changed and what was written."""
     changes = report.as_dict()["changes"]
     assert isinstance(changes, dict)
-    lines = [render_inspection(report.inspection).rsplit("\n  result:", 1)[0], "  changes:"]
+    lines = [render_inspection(report.inspection, with_result=False), "  changes:"]
     lines.append(f"    dates rewritten to YYYY-MM-DD: {report.dates_rewritten:,}")
     lines.append(f"    amounts rewritten with a decimal point: {report.amounts_rewritten:,}")
     lines.append(f"    personal identity numbers removed: {report.redaction.identity_numbers:,}")
@@ -116,6 +115,3 @@ def render_preparation(report: PreparationReport) -> str:
         "  result: " + ("ready to publish" if report.ok else f"{len(remaining)} kind(s) of problem left in the output")
     )
     return "\n".join(lines)
-
-
-__all__ = ["prepare_command", "EXIT_USAGE"]

@@ -80,8 +80,8 @@ def _finding_lines(report: InspectionReport, finding: Finding) -> list[str]:
     return lines
 
 
-def render_inspection(report: InspectionReport) -> str:
-    """The human report of one inspected file."""
+def render_inspection(report: InspectionReport, with_result: bool = True) -> str:
+    """The human report of one inspected file; ``with_result`` adds the closing verdict line."""
     summary = report.summary
     mapping = report.mapping
     lines = [
@@ -113,6 +113,8 @@ def render_inspection(report: InspectionReport) -> str:
     lines += [f"  note: {note}" for note in report.notes]
     for finding in report.findings:
         lines += _finding_lines(report, finding)
+    if not with_result:
+        return "\n".join(lines)
     errors = sum(1 for finding in report.findings if finding.severity == ERROR)
     lines.append("  result: " + ("no problems found" if report.ok else f"{errors} kind(s) of problem found"))
     return "\n".join(lines)

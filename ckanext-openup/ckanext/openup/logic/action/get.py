@@ -1,0 +1,32 @@
+"""Read actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as toolkit
+
+from ckanext.openup import harvest_feed, organisations
+
+
+@toolkit.side_effect_free
+def openup_organization_catalog_show(context: dict, data_dict: dict[str, Any]) -> str:
+    """An organisation's whole public catalogue as DCAT-AP-SE, for dataportal.se to harvest.
+
+    :param id: the organisation's id or name
+    :param format: ``rdf`` (RDF/XML, the default), ``xml``, ``ttl`` or ``jsonld``
+    :returns: the serialised catalogue
+    """
+    toolkit.check_access("openup_organization_catalog_show", context, data_dict)
+    _format = data_dict.get("format") or "rdf"
+    if _format not in harvest_feed.FORMATS:
+        raise toolkit.ValidationError({"format": [f"Use one of {', '.join(harvest_feed.FORMATS)}"]})
+    organisation = organisations.organisation(toolkit.get_or_bust(data_dict, "id"))
+    if not organisation or organisation.get("state") != "active" or not organisation.get("is_organization"):
+        raise toolkit.ObjectNotFound("Organisation not found")
+    datasets = harvest_feed.public_datasets(organisation["id"])
+    return harvest_feed.serialise(organisation, datasets, _format)
+
+
+def get_actions() -> dict[str, Any]:
+    return {"openup_organization_catalog_show": openup_organization_catalog_show}

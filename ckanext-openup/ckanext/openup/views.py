@@ -1,0 +1,32 @@
+"""Blueprints (thin: read the request, call an action, shape the response)."""
+
+from __future__ import annotations
+
+import ckan.plugins.toolkit as toolkit
+from ckanext.dcat.utils import CONTENT_TYPES, parse_accept_header
+from flask import Blueprint, make_response
+
+harvest = Blueprint("openup_harvest", __name__)
+
+
+def organisation_catalogue(id: str, _format: str | None = None):
+    """The organisation's harvest feed: RDF/XML unless another format is asked for."""
+    if _format is None:
+        _format = parse_accept_header(toolkit.request.headers.get("Accept", "")) or "rdf"
+    try:
+        body = toolkit.get_action("openup_organization_catalog_show")({}, {"id": id, "format": _format})
+    except toolkit.ObjectNotFound:
+        return toolkit.abort(404, toolkit._("Organisation not found"))
+    except toolkit.ValidationError as error:
+        return toolkit.abort(400, str(error.error_dict.get("format", error)))
+    response = make_response(body)
+    response.headers["Content-Type"] = f"{CONTENT_TYPES[_format]}; charset=utf-8"
+    return response
+
+
+harvest.add_url_rule("/organization/<id>/catalog", view_func=organisation_catalogue)
+harvest.add_url_rule("/organization/<id>/catalog.<_format>", view_func=organisation_catalogue)
+
+
+def get_blueprints() -> list[Blueprint]:
+    return [harvest]
