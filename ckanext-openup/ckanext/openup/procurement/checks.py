@@ -20,7 +20,7 @@ from ckanext.openup.procurement.identity import (
 )
 from ckanext.openup.procurement.redaction import is_sole_trader_name
 from ckanext.openup.procurement.summary import InvoiceSummary
-from ckanext.openup.procurement.values import cell_text, parse_amount, parse_date
+from ckanext.openup.procurement.values import cell_text, parse_amount_text, parse_date_text
 from ckanext.openup.procurement.variants import SPEC_COLUMNS, ColumnMapping
 
 ERROR = "error"
@@ -71,6 +71,10 @@ class CheckedRow:
     identity_numbers: dict[int, list[IdentityNumber]]
 
 
+def _nothing(cells: list[str]) -> tuple[str, ...]:
+    return ()
+
+
 def mask(text: str) -> str:
     """Show a value in a report without revealing a personal identity number in it."""
     for number in reversed(find_identity_numbers(text)):
@@ -93,7 +97,7 @@ class InvoiceChecker:
         self._source_positions = [present.get(column) for column in SPEC_COLUMNS]
         self._required = [SPEC_COLUMNS.index(column) for column in mapping.variant.required if column in present]
         # itemgetter of one index returns a bare value, so always ask for a tuple.
-        self._take_required = operator.itemgetter(*self._required, *self._required[:1]) if self._required else tuple
+        self._take_required = operator.itemgetter(*self._required, *self._required[:1]) if self._required else _nothing
         self._mapped_indexes = [i for i, column in enumerate(SPEC_COLUMNS) if column in present]
         self._unique_columns = [i for i in self._mapped_indexes if SPEC_COLUMNS[i] in UNIQUE_COLUMNS]
         self._repeating_columns = [
@@ -102,7 +106,7 @@ class InvoiceChecker:
         self._take_repeating = (
             operator.itemgetter(*self._repeating_columns, *self._repeating_columns[:1])
             if self._repeating_columns
-            else tuple
+            else _nothing
         )
         self._unmapped = [i for i in range(len(mapping.header)) if i not in set(present.values())]
         if mapping.missing_required:
@@ -156,19 +160,27 @@ class InvoiceChecker:
             for index in self._required:
                 if not cells[index]:
                     self.report(ERROR, "missing-value", self.column_label(index), line, "required value is empty")
-        date = parse_date(cells[_DATE]) if cells[_DATE] else None
+        # Cells are stripped text here, so the text parsers are called directly.
+        date = parse_date_text(cells[_DATE]) if cells[_DATE] else None
         if date is None and cells[_DATE]:
             self.report(
                 ERROR, "invalid-date", self.column_label(_DATE), line, "not a date (expected YYYY-MM-DD)", cells[_DATE]
             )
-        amount = parse_amount(cells[_AMOUNT]) if cells[_AMOUNT] else None
+        amount = parse_amount_text(cells[_AMOUNT]) if cells[_AMOUNT] else None
         if amount is None and cells[_AMOUNT]:
             self.report(ERROR, "invalid-amount", self.column_label(_AMOUNT), line, "not an amount", cells[_AMOUNT])
         # A cell that parsed as a date or an amount holds no identity number.
         unique_columns = self._unique_columns
         if (date is None and cells[_DATE]) or (amount is None and cells[_AMOUNT]):
             unique_columns = unique_columns + [i for i in (_DATE, _AMOUNT) if i in self._mapped_indexes]
-        identity_numbers = self._find_identity_numbers(line, cells, source, unique_columns)
+        if (
+            self._clean_values.issuperset(self._take_repeating(cells))
+            and all(len(cells[index]) < SHORTEST_IDENTITY_NUMBER for index in unique_columns)
+            and not self._unmapped
+        ):
+            identity_numbers = {}  # the common row: every value seen before, nothing long enough
+        else:
+            identity_numbers = self._find_identity_numbers(line, cells, source, unique_columns)
         # Buyer and supplier repeat row after row: check each combination once while it is clean.
         party = (cells[_BUYER_ID], cells[_SUPPLIER], cells[_SUPPLIER_ID])
         if party not in self._clean_parties and self._check_party(line, cells, identity_numbers):

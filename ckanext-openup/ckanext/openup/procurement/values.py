@@ -23,13 +23,7 @@ EARLIEST_YEAR = 1990
 def parse_amount(value: object) -> Decimal | None:
     """The amount as a Decimal, or None when it is not a number. Empty text is None too."""
     if isinstance(value, str):
-        text = value.strip()
-        if _PLAIN_AMOUNT.fullmatch(text):
-            return Decimal(text)
-        if _SWEDISH_AMOUNT.fullmatch(text):
-            # The common Swedish forms "-1302,03" and "12 345,67": one pattern, one conversion.
-            return Decimal(text.replace(" ", "").replace(",", "."))
-        return _parse_amount_text(text)
+        return parse_amount_text(value.strip())
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | Decimal):
@@ -40,7 +34,17 @@ def parse_amount(value: object) -> Decimal | None:
     return None
 
 
-def _parse_amount_text(text: str) -> Decimal | None:
+def parse_amount_text(text: str) -> Decimal | None:
+    """:func:`parse_amount` for text already stripped of surrounding spaces (the per-row fast path)."""
+    if _PLAIN_AMOUNT.fullmatch(text):
+        return Decimal(text)
+    if _SWEDISH_AMOUNT.fullmatch(text):
+        # The common Swedish forms "-1302,03" and "12 345,67": one pattern, one conversion.
+        return Decimal(text.replace(" ", "").replace(",", "."))
+    return _parse_unusual_amount(text)
+
+
+def _parse_unusual_amount(text: str) -> Decimal | None:
     text = text.translate(_THOUSANDS).replace("\u2212", "-")
     if "," in text and "." in text:
         # Both marks: the last one is the decimal mark (1.234,56 or 1,234.56).
@@ -71,18 +75,19 @@ def format_amount(amount: Decimal) -> str:
 def parse_date(value: object) -> datetime.date | None:
     """The date of a posting, or None when it is not a plausible date (1990 to next year)."""
     if isinstance(value, str):
-        return _parse_date_text(value.strip())
+        return parse_date_text(value.strip())
     if isinstance(value, datetime.datetime):
         return _plausible(value.date())
     if isinstance(value, datetime.date):
         return _plausible(value)
     if isinstance(value, int) and not isinstance(value, bool):
-        return _parse_date_text(str(value))
+        return parse_date_text(str(value))
     return None
 
 
 @lru_cache(maxsize=8192)
-def _parse_date_text(text: str) -> datetime.date | None:
+def parse_date_text(text: str) -> datetime.date | None:
+    """:func:`parse_date` for text already stripped of surrounding spaces (the per-row fast path)."""
     # A yearly file has a few hundred distinct dates, so the cache makes this nearly free.
     try:
         if len(text) >= 10 and text[4] == "-" and text[7] == "-":
