@@ -182,3 +182,28 @@ def test_dataset_and_organisation_pages_show_the_new_fields(app):
     page = app.get("/supplier-invoices/sundsvall-supplier-invoices-2025").get_data(as_text=True)
     assert "Supplier invoices paid by Sundsvalls kommun" in page
     assert app.get("/organization/about/sundsvall").status_code == 200
+
+
+def test_resource_name_defaults_to_its_month():
+    organisation = create_organisation(SUNDSVALL)
+    dataset = supplier_invoice(organisation)
+    del dataset["resources"][0]["name"]
+    created = toolkit.get_action("package_create")(sysadmin_context(), dataset)
+    assert created["resources"][0]["name"] == "2025-01"
+
+
+@pytest.mark.ckan_config("WTF_CSRF_ENABLED", False)
+def test_resource_form_refuses_a_file_without_url(app):
+    organisation = create_organisation(SUNDSVALL)
+    dataset = create_supplier_invoice(organisation, resources=[])
+    user = factories.Sysadmin()
+    response = app.post(
+        f"/supplier-invoices/{dataset['name']}/resource/new",
+        data={"id": "", "url": "", "name": "2025-03", "period": "2025-03", "format": "CSV", "save": "again"},
+        headers={"Authorization": factories.APIToken(user=user["name"])["token"]},
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Missing value" in page
+    shown = toolkit.get_action("package_show")({"ignore_auth": True}, {"id": dataset["id"]})
+    assert shown["resources"] == []

@@ -100,6 +100,8 @@ def openup_supplier_invoice_checks(key, data, errors, context):
         elif is_empty(data.get(("resources", index, "mimetype"))):
             data[("resources", index, "mimetype")] = vocabularies.media_type_for_format(resource_format)
         period = data.get(("resources", index, "period"))
+        if is_empty(data.get(("resources", index, "name"))) and not is_empty(period):
+            data[("resources", index, "name")] = period
         if not is_empty(period) and year and not str(period).startswith(f"{year}-"):
             _add_error(
                 errors, ("resources", index, "period"), _("The month must be in the dataset's year {0}").format(year)
