@@ -140,3 +140,14 @@ def test_installed_openup_script_inspects_and_exits_with_meaning(tmp_path):
                            text=True, env=env)
     assert usage.returncode == 2
     assert "--out" in usage.stderr
+
+
+def test_progress_bar_only_for_long_files_when_stderr_is_not_a_terminal(monkeypatch):
+    from ckanext.openup.cli import reporting
+
+    small = run(inspect_command, DATA / "se-1.1-utf8-comma-lf.csv")
+    assert "Checking" not in small.output
+    monkeypatch.setattr(reporting, "LONG_FILE_BYTES", 1)
+    long = CliRunner().invoke(inspect_command, [str(DATA / "se-1.1-utf8-comma-lf.csv")])
+    assert "Checking se-1.1-utf8-comma-lf.csv" in long.stderr
+    assert long.exit_code == 0

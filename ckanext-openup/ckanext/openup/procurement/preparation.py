@@ -111,9 +111,7 @@ class _MonthWriters:
         self.stem = stem
         self.by_month = by_month
         self.streams: dict[str | None, TextIO] = {}
-        self.pending: dict[str | None, list[str]] = {}
-        self.quoting_buffer = io.StringIO()
-        self.quoting_writer = csv.writer(self.quoting_buffer, lineterminator="\n")
+        self.pending: dict[str | None, list[list[str]]] = {}
         self.rows: Counter[str | None] = Counter()
 
     def path(self, month: str | None) -> Path:
@@ -121,19 +119,12 @@ class _MonthWriters:
 
     def write(self, month: str | None, cells: list[str]) -> None:
         key = month if self.by_month else None
-        lines = self.pending.get(key)
-        if lines is None:
+        batch = self.pending.get(key)
+        if batch is None:
             self._open(key)
-            lines = self.pending[key]
-        line = ",".join(cells)
-        # Most rows need no quoting; csv writes the ones that do (commas, quotes, line ends).
-        if line.count(",") != CELLS_PER_ROW - 1 or '"' in line or "\n" in line or "\r" in line:
-            self.quoting_buffer.seek(0)
-            self.quoting_buffer.truncate()
-            self.quoting_writer.writerow(cells)
-            line = self.quoting_buffer.getvalue()[:-1]
-        lines.append(line)
-        if len(lines) >= FLUSH_EVERY_ROWS:
+            batch = self.pending[key]
+        batch.append(cells)
+        if len(batch) >= FLUSH_EVERY_ROWS:
             self._flush(key)
 
     def _open(self, key: str | None) -> None:
@@ -143,11 +134,24 @@ class _MonthWriters:
         self.pending[key] = []
 
     def _flush(self, key: str | None) -> None:
-        lines = self.pending[key]
-        if lines:
-            self.streams[key].write("\n".join(lines) + "\n")
-            self.rows[key] += len(lines)
-            lines.clear()
+        batch = self.pending[key]
+        if not batch:
+            return
+        text = "\n".join([",".join(cells) for cells in batch]) + "\n"
+        # Most batches need no quoting at all, which a few counts over the whole text show; csv
+        # writes the batches that do (a comma, quote or line end inside a value).
+        if (
+            text.count(",") != (CELLS_PER_ROW - 1) * len(batch)
+            or text.count("\n") != len(batch)
+            or '"' in text
+            or "\r" in text
+        ):
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(batch)
+            text = buffer.getvalue()
+        self.streams[key].write(text)
+        self.rows[key] += len(batch)
+        batch.clear()
 
     def describe(self, key: str | None, path: Path, source: str, summary: InvoiceSummary) -> PreparedFile:
         """The manifest entry of a finished file, from what was counted while writing it."""
