@@ -13,7 +13,7 @@ import io
 import os
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -54,7 +54,6 @@ class PreparationReport:
     redaction: RedactionLog
     dates_rewritten: int = 0
     amounts_rewritten: int = 0
-    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -77,11 +76,10 @@ class PreparationReport:
                 ),
             },
             "outputs": [prepared.as_dict() for prepared in self.files],
-            "notes": self.notes,
         }
 
 
-def output_names(source: str | os.PathLike[str]) -> str:
+def output_stem(source: str | os.PathLike[str]) -> str:
     """The stem used for a source's output files: ``ledger-2024.xlsx`` gives ``ledger-2024``."""
     return Path(source).stem
 
@@ -91,7 +89,7 @@ def check_outputs_free(sources: Iterable[str | os.PathLike[str]], out_dir: str |
     seen: dict[str, str] = {}
     out = Path(out_dir)
     for source in sources:
-        stem = output_names(source)
+        stem = output_stem(source)
         if stem in seen:
             raise OutputConflictError(
                 os.fspath(source), f"has the same name as {seen[stem]}; their prepared files would collide"
@@ -200,7 +198,7 @@ def prepare_invoice_file(
         mapping = recognise_header(table.path, table.header)
         checker = InvoiceChecker(mapping)
         country = mapping.variant.country
-        writers = _MonthWriters(out, output_names(source), by_month)
+        writers = _MonthWriters(out, output_stem(source), by_month)
         log = RedactionLog()
         report_counts = {"dates": 0, "amounts": 0}
         sole_traders = SoleTraderRegister()
