@@ -91,6 +91,7 @@ def test_feed_serialises_identically_after_a_parse_and_serialise_cycle():
     text, first = catalogue_graph(organisation, [created])
     [dataset] = parse(text, dataset_type="supplier-invoices")
     dataset["id"] = created["id"]
+    dataset["type"] = "supplier-invoices"
     dataset["organization"] = {"id": organisation["id"]}
     serializer = RDFSerializer()
     serializer.graph_from_dataset(dataset)

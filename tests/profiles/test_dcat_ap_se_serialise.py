@@ -120,7 +120,19 @@ def test_catalogue_is_cc0_with_publisher_and_tagged_title(feed):
     assert feed.value(catalogue, DCT.license) == URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
     assert feed.value(catalogue, DCT.publisher) == URIRef("http://dataportal.se/organisation/SE2120002411")
     assert {t.language for t in feed.objects(catalogue, DCT.title)} == {"sv", "en"}
-    assert len(list(feed.objects(catalogue, DCAT.dataset))) == 6
+    listed = set(feed.objects(catalogue, DCAT.dataset))
+    assert len(listed & set(feed.subjects(RDF.type, DCAT.Dataset))) == 6
+    assert len(listed & set(feed.subjects(RDF.type, DCAT.DatasetSeries))) == 3
+
+
+def test_yearly_datasets_form_one_series_per_organisation(feed):
+    series = URIRef("http://test.ckan.net/organization/tampere/catalog#supplier-invoices")
+    assert (series, RDF.type, DCAT.DatasetSeries) in feed
+    assert len(list(feed.subjects(DCAT.inSeries, series))) == 2
+    assert {t.language for t in feed.objects(series, DCT.title)} == {"fi", "sv", "en"}
+    assert feed.value(series, DCT.publisher) == URIRef("https://tietopalvelu.ytj.fi/yritys/0211675-2")
+    members_conform = {feed.value(d, DCT.conformsTo) for d in feed.subjects(DCAT.inSeries, series)}
+    assert members_conform == {feed.value(series, DCT.conformsTo)}
 
 
 def test_temporal_coverage_is_the_calendar_year(feed):

@@ -20,7 +20,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ckanext.openup import organisations, vocabularies
-from ckanext.openup.profiles import graph_text
+from ckanext.openup.profiles import graph_text, series
 from ckanext.openup.profiles.namespaces import DCAT, DCT, FOAF, SPDX, VCARD
 
 LICENCE_IDS = {uri: licence_id for licence_id, uri in vocabularies.LICENCE_URIS.items()}
@@ -45,6 +45,8 @@ class DCATAPSEProfile(EuropeanDCATAP3Profile):
         distributions = [self._set_distribution(dataset_dict, resource) for resource in
                          dataset_dict.get("resources", [])]
         graph_text.tag_free_text(self.g, [dataset_ref, publisher, contact, *distributions], language)
+        if organisation:
+            series.add_to_series(self.g, dataset_ref, dataset_dict, organisation, publisher, contact)
 
     def _set_identifier(self, dataset_dict: dict, dataset_ref: URIRef) -> None:
         # dataportal.se de-duplicates datasets by a UUID dct:identifier: the CKAN id is one.
