@@ -129,3 +129,14 @@ def test_nothing_is_left_behind_when_the_input_breaks_halfway(tmp_path):
     with pytest.raises(Exception):  # noqa: B017 - the type is pinned in test_broken_inputs
         prepare_invoice_file(broken, tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_sole_trader_register_moves_earlier_spellings_to_late_names():
+    from ckanext.openup.procurement.redaction import SoleTraderRegister
+
+    register = SoleTraderRegister()
+    register.add_clean("Anna  Andersson Bygg")
+    register.add_clean("Åkeriet AB")
+    register.add("anna andersson bygg")
+    assert register.late_names == {"Anna  Andersson Bygg"}
+    assert register.clean_names == {"Åkeriet AB"}

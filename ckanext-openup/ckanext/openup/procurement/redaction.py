@@ -61,15 +61,24 @@ class SoleTraderRegister:
     keys: set[str] = field(default_factory=set)
     clean_names: set[str] = field(default_factory=set)
     late_names: set[str] = field(default_factory=set)
+    # Clean names by comparison key, so a new sole trader finds its earlier spellings at once.
+    _clean_by_key: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, name: str) -> None:
+        """Record ``name`` as a sole trader's; earlier clean spellings of it become late names."""
         key = supplier_key(name)
         if not key or key in self.keys:
             return
         self.keys.add(key)
-        late = {clean for clean in self.clean_names if supplier_key(clean) == key}
+        late = self._clean_by_key.pop(key, set())
         self.clean_names -= late
         self.late_names |= late
+
+    def add_clean(self, name: str) -> None:
+        """Record ``name`` as written unredacted (not a sole trader's, as far as is known now)."""
+        if name not in self.clean_names:
+            self.clean_names.add(name)
+            self._clean_by_key.setdefault(supplier_key(name), set()).add(name)
 
 
 def redact_row(
@@ -105,7 +114,7 @@ def redact_row(
         cells[SUPPLIER] = SOLE_TRADER_NAME[country]
         cells[SUPPLIER_ID] = ""
     else:
-        sole_traders.clean_names.add(name)
+        sole_traders.add_clean(name)
     for index, numbers in identity_numbers.items():
         cells[index] = replace_identity_numbers(cells[index], numbers, IDENTITY_PLACEHOLDER[country])
         log.identity_numbers += len(numbers)
