@@ -207,3 +207,15 @@ def test_resource_form_refuses_a_file_without_url(app):
     assert "Missing value" in page
     shown = toolkit.get_action("package_show")({"ignore_auth": True}, {"id": dataset["id"]})
     assert shown["resources"] == []
+
+
+def test_edit_forms_offer_one_input_per_language(app):
+    organisation = create_organisation(SUNDSVALL)
+    dataset = create_supplier_invoice(organisation)
+    headers = {"Authorization": factories.APIToken(user=factories.Sysadmin()["name"])["token"]}
+    page = app.get(f"/supplier-invoices/edit/{dataset['name']}", headers=headers).get_data(as_text=True)
+    for name in ("title_translated-sv", "title_translated-en", "notes_translated-fi", "tags_translated-sv"):
+        assert f'name="{name}"' in page
+    assert 'value="Supplier invoices 2025"' in page
+    org_page = app.get("/organization/edit/sundsvall", headers=headers).get_data(as_text=True)
+    assert 'name="organization_number"' in org_page and "2120002411" in org_page

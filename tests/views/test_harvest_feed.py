@@ -138,3 +138,12 @@ def test_site_wide_catalogue_names_the_configured_publisher(app):
     catalogue = URIRef("http://test.ckan.net")
     assert graph.value(catalogue, DCT.publisher) == URIRef("http://dataportal.se/organisation/SE2120002411")
     assert graph.value(catalogue, DCT.license) == URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
+
+
+def test_single_dataset_endpoint_uses_the_dcat_ap_se_profile(app):
+    dataset = create_supplier_invoice(create_organisation(SUNDSVALL))
+    response = app.get(f"/dataset/{dataset['id']}.rdf")
+    assert response.status_code == 200
+    graph = rdflib.Graph().parse(data=response.data, format="xml")
+    dataset_ref = URIRef(f"http://test.ckan.net/dataset/{dataset['id']}")
+    assert graph.value(dataset_ref, DCT.publisher) == URIRef("http://dataportal.se/organisation/SE2120002411")
