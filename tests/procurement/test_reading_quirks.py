@@ -128,3 +128,15 @@ def test_missing_required_columns_are_one_finding_naming_them_all(tmp_path):
     source.write_text("leverantor,belopp,datum\nÅkeriet AB,1.00,2024-01-01\n", encoding="utf-8")
     [finding] = [f for f in inspect_invoice_file(source).findings if f.code == "missing-column"]
     assert "kopare_id" in finding.message and "forvaltning" in finding.message
+
+
+def test_xlsx_date_stored_as_a_day_number_is_read_as_that_date(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Leverantör", "Belopp", "Bokföringsdatum"])
+    workbook.active.append(["Åkeriet AB", 100, 45306])  # no date format: Excel's day number
+    workbook.save(tmp_path / "serial.xlsx")
+    report = inspect_invoice_file(tmp_path / "serial.xlsx")
+    assert report.summary.first_date.isoformat() == "2024-01-15"
+    assert report.ok

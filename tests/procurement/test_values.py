@@ -71,3 +71,10 @@ def test_impossible_or_unknown_dates_are_rejected(text):
 
 def test_excel_datetime_is_a_date():
     assert parse_date(datetime.datetime(2024, 1, 15, 0, 0)) == datetime.date(2024, 1, 15)
+
+
+def test_xlsx_day_number_without_date_format_is_a_date():
+    assert parse_date(45306) == datetime.date(2024, 1, 15)
+    assert parse_date(45306.0) == datetime.date(2024, 1, 15)
+    assert parse_date(20240115) == datetime.date(2024, 1, 15)  # an integer YYYYMMDD stays one
+    assert parse_date(12) is None

@@ -20,7 +20,7 @@ from ckanext.openup.procurement.identity import (
 )
 from ckanext.openup.procurement.redaction import is_sole_trader_name
 from ckanext.openup.procurement.summary import InvoiceSummary
-from ckanext.openup.procurement.values import cell_text, parse_amount_text, parse_date_text
+from ckanext.openup.procurement.values import cell_text, parse_amount_text, parse_date, parse_date_text
 from ckanext.openup.procurement.variants import SPEC_COLUMNS, ColumnMapping
 
 ERROR = "error"
@@ -151,8 +151,19 @@ class InvoiceChecker:
             if all_text:
                 cells = list(map(strip, take(source)))
             else:
-                cells = [cell.strip() if isinstance(cell, str) else cell_text(cell) for cell in take(source)]
+                cells = self._typed_cells(take(source))
             yield self.check(line, cells, source)
+
+    @staticmethod
+    def _typed_cells(values: tuple[object, ...]) -> list[str]:
+        """XLSX/JSON values as text; a day number in the date column becomes an ISO date."""
+        cells = [value.strip() if isinstance(value, str) else cell_text(value) for value in values]
+        raw_date = values[_DATE]
+        if isinstance(raw_date, int | float) and not isinstance(raw_date, bool):
+            date = parse_date(raw_date)
+            if date is not None:
+                cells[_DATE] = date.isoformat()
+        return cells
 
     def check(self, line: int, cells: list[str], source: list[object]) -> CheckedRow:
         """Check one row: required fields, identifiers, date, amount and identity numbers."""

@@ -18,6 +18,9 @@ _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:(?:,[0-9]{3})+|(?:\.[0-9]{3})+)")
 # Spaces used as thousands separators: space, no-break space, narrow no-break space, apostrophe.
 _THOUSANDS = str.maketrans("", "", " \u00a0\u202f'")
 EARLIEST_YEAR = 1990
+# Excel's day numbers (1900 date system): 32874 is 1990-01-01, 73051 is 2100-01-01.
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+EXCEL_SERIAL_RANGE = (32874, 73051)
 
 
 def parse_amount(value: object) -> Decimal | None:
@@ -80,8 +83,12 @@ def parse_date(value: object) -> datetime.date | None:
         return _plausible(value.date())
     if isinstance(value, datetime.date):
         return _plausible(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return parse_date_text(str(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if EXCEL_SERIAL_RANGE[0] <= value <= EXCEL_SERIAL_RANGE[1]:
+            # An XLSX date cell without a date format arrives as Excel's day number.
+            return _plausible(EXCEL_EPOCH + datetime.timedelta(days=int(value)))
+        if isinstance(value, int):
+            return parse_date_text(str(value))
     return None
 
 
