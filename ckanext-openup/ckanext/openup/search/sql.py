@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ckanext.openup.search.fields import Kind
+from ckanext.openup.search.store import FILTER_COLUMNS
 
 
 class Params:
@@ -51,7 +52,11 @@ def negate(part: str) -> str:
 
 
 def has_value(params: Params, field: str, value: str) -> str:
-    """The field holds exactly ``value`` (uses the GIN index on ``fields``)."""
+    """The field holds exactly ``value`` (CKAN's standard filters use their columns, the rest ``fields``)."""
+    if field == "site_id":
+        return f"site_id = {params.bind(value)}"
+    if field in FILTER_COLUMNS:
+        return f"{field} @> ARRAY[CAST({params.bind(value)} AS text)]"
     return f"fields @> CAST({params.bind(json.dumps({field: [value]}))} AS jsonb)"
 
 
