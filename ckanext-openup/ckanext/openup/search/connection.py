@@ -130,7 +130,7 @@ class PostgresSearchConnection:
         } for row in rows]
         if values:
             try:
-                self.store.run(lambda connection: connection.execute(statement, values))
+                self.store.run(lambda connection: _write(connection, statement, values, commit))
             except DBAPIError as error:
                 log.error("Search index write failed: %s", error)
                 raise pysolr.SolrError("The search index could not store the document.") from None
@@ -163,6 +163,15 @@ class PostgresSearchConnection:
     def ping(self, *args: Any, **kwargs: Any) -> str:
         self.store.run(lambda connection: connection.execute(sa.text(f"SELECT 1 FROM {TABLE} LIMIT 1")))
         return "{}"
+
+
+def _write(connection: sa.Connection, statement: sa.TextClause, values: list[dict[str, Any]],
+           commit: bool) -> None:
+    if not commit:
+        # CKAN defers the commit while it re-indexes in bulk: the index can be rebuilt, so a crash may
+        # lose the last writes rather than make every one of them wait for the WAL flush.
+        connection.execute(sa.text("SET LOCAL synchronous_commit = off"))
+    connection.execute(statement, values)
 
 
 class _SearchRequest:
