@@ -177,3 +177,15 @@ def test_finnish_dataset_literals_are_tagged_finnish_first():
     distribution = next(graph.subjects(RDF.type, DCAT.Distribution))
     assert graph.value(distribution, DCT.title).language == "fi"
     assert {t.language for t in graph.objects(None, DCT.title) if t.startswith("Ostolaskut")} == {"fi"}
+
+
+def test_relative_or_broken_urls_never_reach_the_feed():
+    organisation = create_organisation(SUNDSVALL)
+    dataset = factories.Dataset(
+        owner_org=organisation["id"],
+        url="www.sundsvall.se/data",
+        resources=[{"url": "files/januari 2025.csv", "format": "CSV"}],
+    )
+    _, graph = catalogue_graph(organisation, [dataset])
+    iris = {str(node) for triple in graph for node in triple if isinstance(node, URIRef)}
+    assert not [iri for iri in iris if not re.match(r"^[a-z][a-z0-9+.-]*:", iri)]

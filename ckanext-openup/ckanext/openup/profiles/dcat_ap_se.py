@@ -44,7 +44,7 @@ class DCATAPSEProfile(EuropeanDCATAP3Profile):
         self._set_languages(dataset_dict, dataset_ref, language)
         distributions = [self._set_distribution(dataset_dict, resource) for resource in
                          dataset_dict.get("resources", [])]
-        graph_text.tag_free_text(self.g, [dataset_ref, publisher, contact, *distributions], language)
+        graph_text.make_harvestable(self.g, [dataset_ref, publisher, contact, *distributions], language)
         if organisation:
             series.add_to_series(self.g, dataset_ref, dataset_dict, organisation, publisher, contact)
 

@@ -1,10 +1,11 @@
-"""Free-text literals in a graph: a language tag on each, nothing XML cannot carry, no empty strings."""
+"""What a harvester must be able to read: tagged free text, XML-safe literals, only absolute IRIs."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 from rdflib.term import Node
 
@@ -21,6 +22,10 @@ FREE_TEXT = {
     RDFS.label,
     ADMS.versionNotes,
 }
+
+
+# dataportal.se rejects the whole harvest on a relative IRI (a CKAN "url" field may hold any text).
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 
 
 def clean(text: str) -> str:
@@ -50,10 +55,15 @@ def _described_nodes(graph: Graph, roots: Iterable[Node | None], depth: int = 2)
     return seen
 
 
-def tag_free_text(graph: Graph, roots: Iterable[Node | None], language: str) -> None:
-    """Give untagged free text under ``roots`` the ``language`` tag; drop empty and clean unsafe literals."""
+def make_harvestable(graph: Graph, roots: Iterable[Node | None], language: str) -> None:
+    """Under ``roots``: tag untagged free text with ``language``, drop empty text and relative IRIs,
+    remove from literals what XML cannot carry."""
     for node in _described_nodes(graph, roots):
         for _, predicate, value in list(graph.triples((node, None, None))):
+            if isinstance(value, URIRef) and not _ABSOLUTE_IRI.match(str(value)):
+                graph.remove((node, predicate, value))
+                graph.remove((value, None, None))
+                continue
             if not isinstance(value, Literal):
                 continue
             text = str(value)
