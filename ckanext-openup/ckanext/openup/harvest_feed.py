@@ -12,6 +12,7 @@ from urllib.parse import quote
 import ckan.plugins.toolkit as toolkit
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
+import rdflib
 from rdflib import URIRef
 
 from ckanext.openup import organisations
@@ -33,6 +34,11 @@ _DESCRIPTIONS = {
 
 class OrganisationCatalogueSerializer(RDFSerializer):
     """ckanext-dcat's serializer, with the catalogue named by ``catalog_dict['uri']``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One plain graph: ckanext-dcat's ConjunctiveGraph looks every triple up across contexts.
+        self.g = rdflib.Graph()
 
     def graph_from_catalog(self, catalog_dict: dict | None = None) -> URIRef:
         catalog_dict = catalog_dict or {}
