@@ -10,9 +10,9 @@ from typing import Any
 from urllib.parse import quote
 
 import ckan.plugins.toolkit as toolkit
+import rdflib
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
-import rdflib
 from rdflib import URIRef
 
 from ckanext.openup import organisations
