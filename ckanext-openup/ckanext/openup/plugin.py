@@ -13,8 +13,7 @@ from ckanext.openup.logic.auth import get as get_auth
 from ckanext.openup.search import backend
 
 
-# config_declaration.yaml also gives ckanext-scheming its defaults (our schemas), so openup must be
-# listed before scheming_datasets/scheming_organizations in ckan.plugins.
+# config_declaration.yaml also gives ckanext-scheming its defaults: our schemas and presets.
 @toolkit.blanket.config_declarations
 class OpenUpPlugin(plugins.SingletonPlugin):
     """The main extension: procurement dataset types, DCAT-AP-SE feeds and quality checks."""
