@@ -15,7 +15,7 @@ from pathlib import Path
 
 import requests
 
-from ckanext.openup.embedded_db import database_url
+from ckanext.openup.embedded_db import URL_VARIABLE, sibling_database
 from ckanext.openup.testing import openup_home
 
 CKAN = str(Path(sys.executable).with_name("ckan"))
@@ -80,7 +80,8 @@ class LiveCkan:
 
     def start(self) -> LiveCkan:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        url = database_url(f"openup_live_{self.name}", openup_home())
+        # Beside the test database (which testing.py exported), never in it.
+        url = sibling_database(os.environ[URL_VARIABLE], f"openup_live_{self.name}")
         self.config_file.write_text(_CONFIG.format(
             name=self.name, database_url=url.replace("%", "%%"), site_url=self.url, plugins=self.plugins,
             storage=self.workdir / "storage", extra=self.extra_config,

@@ -47,3 +47,28 @@ def use_embedded(database: str, home: Path) -> str:
     url = database_url(database, home)
     os.environ[URL_VARIABLE] = url
     return url
+
+
+def sibling_database(url: str, database: str) -> str:
+    """A URL to ``database`` on the same server as ``url``, creating that database when missing.
+
+    Lets tests run further CKAN instances beside the test database, on the embedded server or on
+    the one ``CKAN_SQLALCHEMY_URL`` names.
+    """
+    if not _DATABASE_NAME.match(database):
+        raise ValueError(f"not a plain database name: {database!r}")
+    import sqlalchemy as sa
+
+    server = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            exists = connection.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}).scalar()
+            if not exists:
+                connection.exec_driver_sql(f'CREATE DATABASE "{database}"')
+    finally:
+        server.dispose()
+    # Swap the path by hand: rendering the URL would percent-encode the socket folder, which CKAN's
+    # ini handling then reads as interpolation.
+    base, separator, query = url.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{database}{separator}{query}"
