@@ -14,7 +14,7 @@ from ckan.lib.search.common import SearchError, SearchQueryError, solr_datetime_
 from sqlalchemy.exc import DBAPIError
 
 from ckanext.openup.search import sql
-from ckanext.openup.search.document import DocumentError, index_row
+from ckanext.openup.search.document import DocumentError, IndexRow, compound_suffixes, index_row
 from ckanext.openup.search.fields import UNSTORED_FIELDS, Kind, kind_of
 from ckanext.openup.search.lucene import LuceneCompiler, QuerySyntaxError
 from ckanext.openup.search.parsers import QueryParsers
@@ -27,6 +27,7 @@ _FIELD_LIST = re.compile(r"[\s,]+")
 # A runaway query must not hold a worker or a database connection.
 _STATEMENT_TIMEOUT_MS = 15000
 _TEXT_LIMIT = 250_000  # characters per weight class; tsvector itself stops at 1 MB
+_COMPOUNDING_LANGUAGES = frozenset({"swedish", "finnish"})
 
 
 class PostgresSearchConnection:
@@ -126,7 +127,7 @@ class PostgresSearchConnection:
             "doc": json.dumps(row.doc, default=str), "fields": json.dumps(row.fields),
             "language": self.language,
             **{column: row.fields.get(column, []) for column in FILTER_COLUMNS},
-            **{weight.lower(): row.weighted_text[weight][:_TEXT_LIMIT] for weight in "ABCD"},
+            **self._weighted_text(row),
         } for row in rows]
         if values:
             try:
@@ -135,6 +136,13 @@ class PostgresSearchConnection:
                 log.error("Search index write failed: %s", error)
                 raise pysolr.SolrError("The search index could not store the document.") from None
         return ""
+
+    def _weighted_text(self, row: IndexRow) -> dict[str, str]:
+        text = {weight.lower(): row.weighted_text[weight][:_TEXT_LIMIT] for weight in "ABCD"}
+        if self.language in _COMPOUNDING_LANGUAGES:
+            # Endings of title, name and tag words rank lowest: they only widen recall.
+            text["d"] += "\n" + compound_suffixes(row.weighted_text["A"] + " " + row.weighted_text["B"])
+        return text
 
     def delete(self, id: str | list[str] | None = None, q: str | None = None,
                commit: bool = True, **kwargs: Any) -> str:

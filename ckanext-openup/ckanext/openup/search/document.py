@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from ckanext.openup.search import dates
@@ -57,6 +58,23 @@ def index_row(document: dict[str, Any]) -> IndexRow:
         fields=fields,
         weighted_text={weight: "\n".join(parts) for weight, parts in weighted.items()},
     )
+
+
+_WORD = re.compile(r"\w{8,}")
+_MIN_SUFFIX = 5
+
+
+def compound_suffixes(text: str) -> str:
+    """Word endings of long words, so a search for a compound's last part finds the compound.
+
+    Swedish and Finnish write compounds as one word (``leverantörsfakturor``, ``ostolaskut``) and
+    PostgreSQL has no compound splitter: indexing the endings lets ``faktura`` find ``fakturor``
+    inside ``leverantörsfakturor`` once the stemmer has done its part.
+    """
+    endings = []
+    for word in _WORD.findall(text):
+        endings.extend(word[start:] for start in range(1, len(word) - _MIN_SUFFIX + 1))
+    return " ".join(endings)
 
 
 def _copy_fields(fields: dict[str, list[str]]) -> None:
