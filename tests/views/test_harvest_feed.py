@@ -147,3 +147,27 @@ def test_single_dataset_endpoint_uses_the_dcat_ap_se_profile(app):
     graph = rdflib.Graph().parse(data=response.data, format="xml")
     dataset_ref = URIRef(f"http://test.ckan.net/dataset/{dataset['id']}")
     assert graph.value(dataset_ref, DCT.publisher) == URIRef("http://dataportal.se/organisation/SE2120002411")
+
+
+def test_uploaded_monthly_files_are_downloadable_in_the_feed(app):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    tampere = create_organisation(TAMPERE)
+    dataset = create_supplier_invoice(tampere, resources=[])
+    for month in (1, 2):
+        toolkit.get_action("resource_create")(
+            sysadmin_context(),
+            {
+                "package_id": dataset["id"],
+                "format": "CSV",
+                "period": f"2025-{month:02d}",
+                "upload": FileStorage(io.BytesIO(b"Kuntanumero;Summa\n837;1,00\n"), filename=f"2025-{month:02d}.csv"),
+            },
+        )
+    graph = rdflib.Graph().parse(data=get_feed(app, "/organization/tampere/catalog").data, format="xml")
+    downloads = sorted(str(url) for url in graph.objects(None, DCAT.downloadURL))
+    assert len(downloads) == 2
+    assert all(url.startswith("http://test.ckan.net/supplier-invoices/") and url.endswith(".csv") for url in downloads)
+    assert shacl_results(graph, OWN_SHAPES) == []
