@@ -1,5 +1,6 @@
 """package_search through CKAN's own query code, answered by the PostgreSQL backend."""
 
+import ckan.lib.search as search_index
 import ckan.plugins.toolkit as toolkit
 import pytest
 from ckan.tests import factories
@@ -34,3 +35,15 @@ def test_swedish_compound_title_found_by_its_last_part():
     factories.Dataset(title="Leverantörsfakturor 2026 – Sundsvalls kommun")
     factories.Dataset(title="Skolmat och menyer")
     assert [d["title"] for d in search(q="faktura")["results"]] == ["Leverantörsfakturor 2026 – Sundsvalls kommun"]
+
+
+def test_every_language_of_a_multilingual_title_is_searchable():
+    org = factories.Organization()
+    dataset = factories.Dataset(owner_org=org["id"], title="Ostolaskut 2026")
+    # What ckanext-scheming's fluent fields hand to the index: one value per language.
+    index = search_index.index_for("package")
+    indexed = toolkit.get_action("package_show")({"ignore_auth": True}, {"id": dataset["id"]})
+    indexed["title_translated"] = {"fi": "Ostolaskut 2026", "sv": "Leverantörsfakturor 2026", "en": "Invoices"}
+    index.index_package(dict(indexed, with_custom_schema=dict(indexed)))
+    assert [d["name"] for d in toolkit.get_action("package_search")({}, {"q": "leverantörsfakturor"})["results"]] == [
+        dataset["name"]]

@@ -47,6 +47,9 @@ def index_row(document: dict[str, Any]) -> IndexRow:
         weight = text_weight(name)
         if weight:
             weighted[weight].extend(values)
+        elif name.endswith(_TRANSLATED) and isinstance(value, dict):
+            # Multilingual (fluent) fields: every language is searchable, weighted as its base field.
+            weighted[text_weight(name[: -len(_TRANSLATED)]) or "D"].extend(_translations(value))
     _copy_fields(fields)
     stored.setdefault("indexed_ts", dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
     fields.setdefault("indexed_ts", [dates.normalise(stored["indexed_ts"]) or ""])
@@ -60,6 +63,15 @@ def index_row(document: dict[str, Any]) -> IndexRow:
     )
 
 
+def _translations(value: dict[str, Any]) -> list[str]:
+    texts = []
+    for translation in value.values():
+        items = translation if isinstance(translation, list) else [translation]
+        texts.extend(str(item) for item in items if item)
+    return texts
+
+
+_TRANSLATED = "_translated"
 _WORD = re.compile(r"\w{8,}")
 _MIN_SUFFIX = 5
 
