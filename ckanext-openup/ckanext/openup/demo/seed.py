@@ -6,6 +6,7 @@ Idempotent: what exists is kept, what is missing is created, so a restart never 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import logging
 from importlib import resources
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 ADMIN_NAME = "admin"
 ADMIN_PASSWORD = "openup-demo"  # a local demo only; the README says to change it before sharing
 TOKEN_NAME = "openup-demo"
+_THEMES = "http://publications.europa.eu/resource/authority/data-theme/"
 
 
 def municipalities() -> list[dict[str, Any]]:
@@ -39,7 +41,7 @@ def seed_demo(year: int | None = None) -> dict[str, Any]:
     created = {"organizations": 0, "datasets": 0, "resources": 0}
     for organisation in municipalities():
         created["organizations"] += _ensure_organization(context, organisation)
-        dataset, is_new = _ensure_dataset(context, organisation)
+        dataset, is_new = _ensure_dataset(context, organisation, year)
         created["datasets"] += is_new
         existing = {resource["name"] for resource in dataset["resources"]}
         for month in range(1, max(last_month, 1) + 1):
@@ -78,16 +80,18 @@ def _ensure_organization(context: dict[str, Any], organisation: dict[str, Any]) 
         return True
 
 
-def _ensure_dataset(context: dict[str, Any], organisation: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+def _ensure_dataset(context: dict[str, Any], organisation: dict[str, Any],
+                    year: int) -> tuple[dict[str, Any], bool]:
     spec = organisation["dataset"]
     try:
         return toolkit.get_action("package_show")(dict(context), {"id": spec["name"]}), False
     except toolkit.ObjectNotFound:
         dataset = toolkit.get_action("package_create")(dict(context), {
-            "name": spec["name"], "title": spec["title"], "notes": spec["notes"],
-            "owner_org": organisation["name"], "license_id": "cc-zero",
-            "tags": [{"name": tag} for tag in spec["tags"]],
-            "url": organisation["homepage"], "maintainer_email": organisation["contact_email"],
+            "type": "supplier-invoices", "name": spec["name"], "owner_org": organisation["name"],
+            "title_translated": spec["title"], "notes_translated": spec["notes"],
+            "tags_translated": spec["keywords"], "year": year,
+            "theme": [f"{_THEMES}GOVE", f"{_THEMES}ECON"], "license_id": "cc-zero",
+            "issued": f"{year}-02-01",
         })
         return dataset, True
 
@@ -98,8 +102,10 @@ def _upload_month(context: dict[str, Any], dataset: dict[str, Any], organisation
     prefix = "ostolaskut" if organisation["country"] == "FI" else "leverantorsfakturor"
     filename = f"{prefix}-{year}-{month:02d}.csv"
     toolkit.get_action("resource_create")(dict(context), {
-        "package_id": dataset["id"], "name": f"{year}-{month:02d}", "format": "CSV",
-        "mimetype": "text/csv", "description": f"{organisation['title']}, {year}-{month:02d}",
+        "package_id": dataset["id"], "name": f"{year}-{month:02d}", "period": f"{year}-{month:02d}",
+        "format": "CSV", "mimetype": "text/csv", "size": len(content),
+        "hash": hashlib.sha256(content).hexdigest(), "hash_algorithm": "sha256",
+        "description": f"{organisation['title']}, {year}-{month:02d}",
         "upload": FileStorage(io.BytesIO(content), filename=filename, content_type="text/csv"),
     })
 
