@@ -171,3 +171,11 @@ def test_uploaded_monthly_files_are_downloadable_in_the_feed(app):
     assert len(downloads) == 2
     assert all(url.startswith("http://test.ckan.net/supplier-invoices/") and url.endswith(".csv") for url in downloads)
     assert shacl_results(graph, OWN_SHAPES) == []
+
+
+def test_organisation_without_datasets_still_has_a_readable_catalogue(app):
+    create_organisation(VASTERAS)
+    graph = rdflib.Graph().parse(data=get_feed(app, "/organization/vasteras/catalog").data, format="xml")
+    catalogue = URIRef("http://test.ckan.net/organization/vasteras/catalog")
+    assert (catalogue, RDF.type, DCAT.Catalog) in graph
+    assert graph.value(catalogue, DCT.publisher) == URIRef("http://dataportal.se/organisation/SE2120002080")

@@ -62,6 +62,8 @@ def public_datasets(organisation_id: str) -> list[dict[str, Any]]:
             {"ignore_auth": True},
             {
                 "fq": f'owner_org:"{organisation_id}"',
+                # As ckanext-dcat's catalogue: harvest sources and showcases are not datasets.
+                "fq_list": ["-dataset_type:harvest", "-dataset_type:showcase"],
                 "include_private": False,
                 "include_drafts": False,
                 "sort": "name asc",
