@@ -29,6 +29,7 @@ setup(
         "luqum>=1.0",
         "openpyxl>=3.1",
         "python-stdnum>=2.0",
+        "requests-toolbelt>=1.0",
         "pyshacl>=0.30",
         "rdflib>=7",
     ],

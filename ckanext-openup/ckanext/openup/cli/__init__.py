@@ -11,6 +11,7 @@ import click
 from ckanext.openup.cli.demo import demo
 from ckanext.openup.cli.inspect import inspect_command
 from ckanext.openup.cli.prepare import prepare_command
+from ckanext.openup.cli.publish import publish_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,3 +28,4 @@ def openup() -> None:
 openup.add_command(demo)
 openup.add_command(inspect_command)
 openup.add_command(prepare_command)
+openup.add_command(publish_command)

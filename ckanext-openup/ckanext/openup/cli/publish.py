@@ -1,0 +1,184 @@
+"""``openup publish``: put prepared monthly files into the organisation's supplier-invoice dataset for a year."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+
+import click
+
+from ckanext.openup.cli.reporting import EXIT_OK, EXIT_PROBLEMS
+from ckanext.openup.publishing.apply import apply_plan
+from ckanext.openup.publishing.credentials import default_config_path, read_credentials
+from ckanext.openup.publishing.errors import PersonalDataError, PublishingError, UsageProblem
+from ckanext.openup.publishing.local_files import MonthlyFile, collect_monthly_files
+from ckanext.openup.publishing.metadata import LICENCES, dataset_name
+from ckanext.openup.publishing.plan import (
+    CREATE_DATASET,
+    FINISH_DATASET,
+    KEEP,
+    MonthAction,
+    PublicationPlan,
+    plan_publication,
+)
+from ckanext.openup.publishing.privacy import find_personal_data
+from ckanext.openup.publishing.site import Progress, Site, check_site_url
+
+_DATASET_ACTIONS = {
+    CREATE_DATASET: "create (a draft until every month is in)",
+    FINISH_DATASET: "finish (a draft left by an interrupted run)",
+    "update": "update",
+    "keep": "unchanged",
+}
+
+
+@click.command("publish")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--ckan", "site_url", metavar="URL", help="The CKAN site, e.g. https://ckan.example.se "
+              "(default: 'url' in the config file).")
+@click.option("--org", "organisation_name", required=True, metavar="NAME", help="The organisation's URL name.")
+@click.option("--year", required=True, type=click.IntRange(1990, 2100), help="The calendar year of the dataset.")
+@click.option("--link-base", metavar="URL", help="Link the files at URL/<file name> instead of uploading them.")
+@click.option("--licence", type=click.Choice(LICENCES), default="cc-zero", show_default=True,
+              help="Licence of a new dataset (an existing dataset keeps its own).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="PATH",
+              help=f"Config file with the API token (default: {default_config_path()}).")
+@click.option("--dry-run", is_flag=True, help="Show what would change (create/replace/keep per month); change nothing.")
+def publish_command(
+    files: tuple[str, ...],
+    site_url: str | None,
+    organisation_name: str,
+    year: int,
+    link_base: str | None,
+    licence: str,
+    config_path: str | None,
+    dry_run: bool,
+) -> None:
+    """Publish prepared monthly files as the organisation's supplier-invoice dataset for YEAR.
+
+    FILES are files written by `openup prepare --by-month` (or its output folder). Each becomes the
+    resource of its month, uploaded (default) or linked (--link-base); the dataset is created when
+    missing. A month whose file is unchanged (same sha256 and size) is kept, a changed one replaced,
+    never duplicated. Running it again after an interruption finishes the job. A file that still
+    holds a personal identity number is refused and nothing is uploaded.
+
+    The API token comes from the environment variable OPENUP_CKAN_TOKEN or from the config file
+    ([ckan] token = ...); it is never accepted as an option. Exit code 0 when done, 1 when a file
+    was refused or the site rejected a change, 2 for usage errors (bad URL, no token, unknown
+    organisation).
+
+    \b
+    Example (the monthly routine):
+      openup prepare leverantorsreskontra-2025-03.csv --out prepared/ --by-month
+      read -rs OPENUP_CKAN_TOKEN && export OPENUP_CKAN_TOKEN   # paste it; or put it in the config file
+      openup publish --ckan https://ckan.example.se --org sundsvall --year 2025 prepared/ --dry-run
+      openup publish --ckan https://ckan.example.se --org sundsvall --year 2025 prepared/
+    """
+    try:
+        code = _publish(list(files), site_url, organisation_name, year, link_base, licence, config_path, dry_run)
+    except PublishingError as error:
+        click.echo(f"error: {error.describe()}", err=True)
+        code = error.exit_code
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: run the same command again to finish; nothing is duplicated.", err=True)
+        code = EXIT_PROBLEMS
+    raise SystemExit(code)
+
+
+def _publish(
+    paths: list[str],
+    site_url: str | None,
+    organisation_name: str,
+    year: int,
+    link_base: str | None,
+    licence: str,
+    config_path: str | None,
+    dry_run: bool,
+) -> int:
+    credentials = read_credentials(config_path)
+    if credentials.warning:
+        click.echo(f"warning: {credentials.warning}", err=True)
+    site_url = site_url or credentials.url
+    if not site_url:
+        raise UsageProblem("Which site? Give --ckan URL (or 'url = ...' under [ckan] in the config file).")
+    if link_base:
+        try:
+            link_base = check_site_url(link_base)
+        except UsageProblem:
+            raise UsageProblem(f"--link-base {link_base!r} is not an http(s) address") from None
+    monthly_files = collect_monthly_files(paths, year)
+    _refuse_personal_data(monthly_files)
+
+    site = Site(site_url, credentials.token, credentials.source)
+    try:
+        organisation = site.check_publisher(organisation_name)
+        dataset = site.find_dataset(organisation, year)
+        plan = plan_publication(dataset, monthly_files, link_base)
+        name = dataset["name"] if dataset else dataset_name(organisation["name"], year)
+        click.echo(render_plan(plan, f"{site.url}/dataset/{name}", dry_run))
+        if dry_run:
+            click.echo("dry run: nothing was changed.")
+            return EXIT_OK
+        if not plan.changes_anything:
+            click.echo("Nothing to do: the site already has these files.")
+            return EXIT_OK
+        result = apply_plan(
+            site, plan, organisation, year, licence, progress_for=_upload_bar,
+            on_done=lambda action: click.echo(f"  {action.month}  {_past(action.kind)}"),
+        )
+        click.echo(f"Published: {site.url}/dataset/{result.dataset['name']} ({len(result.done)} change(s)).")
+        return EXIT_OK
+    finally:
+        site.close()
+
+
+def _refuse_personal_data(monthly_files: list[MonthlyFile]) -> None:
+    findings = [finding for monthly in monthly_files for finding in find_personal_data(monthly.path)]
+    if findings:
+        raise PersonalDataError(
+            "refused: personal identity numbers must never be published; nothing was uploaded.",
+            [finding.describe() for finding in findings]
+            + ["Run `openup prepare` on the source file again (it removes them), then publish its output."],
+        )
+
+
+def render_plan(plan: PublicationPlan, dataset_url: str, dry_run: bool) -> str:
+    """The plan as the publisher reads it: the dataset, then one line per month."""
+    would = "would " if dry_run else ""
+    lines = [f"Dataset {dataset_url}: {would}{_DATASET_ACTIONS[plan.dataset_action]}"]
+    for action in plan.months:
+        lines.append(f"  {action.month}  {would}{action.kind:<8}  {_detail(action)}")
+    return "\n".join(lines)
+
+
+def _detail(action: MonthAction) -> str:
+    if action.file is None:
+        return action.reason
+    size = f"{action.file.rows:,} rows, {action.file.bytes:,} bytes".replace(",", " ")
+    where = f" -> {action.link_url}" if action.link_url and action.kind != KEEP else ""
+    return f"{action.file.path} ({size}; {action.reason}){where}"
+
+
+def _past(kind: str) -> str:
+    return {"create": "created", "replace": "replaced", "remove duplicate": "duplicate removed"}.get(kind, kind)
+
+
+@contextlib.contextmanager
+def _upload_bar(monthly: MonthlyFile) -> Iterator[Progress | None]:
+    if not sys.stderr.isatty() or monthly.bytes == 0:
+        yield None
+        return
+    with click.progressbar(length=monthly.bytes, label=f"Uploading {monthly.month}", file=sys.stderr) as bar:
+        shown = 0
+
+        def update(sent: int, total: int) -> None:
+            nonlocal shown
+            # The request body is the file plus a few hundred bytes of form fields.
+            step = min(sent, monthly.bytes) - shown
+            if step > 0:
+                bar.update(step)
+                shown += step
+
+        yield update
+
