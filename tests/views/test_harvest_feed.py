@@ -179,3 +179,14 @@ def test_organisation_without_datasets_still_has_a_readable_catalogue(app):
     catalogue = URIRef("http://test.ckan.net/organization/vasteras/catalog")
     assert (catalogue, RDF.type, DCAT.Catalog) in graph
     assert graph.value(catalogue, DCT.publisher) == URIRef("http://dataportal.se/organisation/SE2120002080")
+
+
+def test_hostile_organisation_title_gives_well_formed_rdf_xml(app):
+    hostile = "Sundsvalls\x07 kommun <script>alert(1)</script> \u202e💸"
+    organisation = create_organisation(SUNDSVALL, title=hostile, description="Öppna\x01 data & mer ]]>")
+    create_supplier_invoice(organisation)
+    response = get_feed(app)
+    etree.fromstring(response.data)
+    graph = rdflib.Graph().parse(data=response.data, format="xml")
+    names = {str(name) for name in graph.objects(None, rdflib.FOAF.name)}
+    assert names == {"Sundsvalls kommun <script>alert(1)</script> \u202e💸"}

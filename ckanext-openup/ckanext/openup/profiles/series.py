@@ -10,6 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from ckanext.openup import organisations
+from ckanext.openup.profiles import graph_text
 from ckanext.openup.profiles.namespaces import DCAT, DCT
 
 SUPPLIER_INVOICES = "supplier-invoices"
@@ -37,7 +38,7 @@ def add_to_series(
     if (series, RDF.type, DCAT.DatasetSeries) in graph:
         return series
     rules = organisations.country_rules(organisation.get("country"))
-    title = organisation.get("title") or organisation["name"]
+    title = graph_text.clean(organisation.get("title") or organisation["name"])
     graph.add((series, RDF.type, DCAT.DatasetSeries))
     for lang in rules["languages"]:
         graph.add((series, DCT.title, Literal(_TITLES[lang].format(title=title), lang=lang)))
