@@ -32,6 +32,7 @@ setup(
         "requests-toolbelt>=1.0",
         "pyshacl>=0.30",
         "rdflib>=7",
+        "rfc3987>=1.3.8",
     ],
     entry_points={
         "ckan.plugins": [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from ckanext.openup.cli.check import check_command
 from ckanext.openup.cli.demo import demo
 from ckanext.openup.cli.inspect import inspect_command
 from ckanext.openup.cli.prepare import prepare_command
@@ -29,3 +30,4 @@ openup.add_command(demo)
 openup.add_command(inspect_command)
 openup.add_command(prepare_command)
 openup.add_command(publish_command)
+openup.add_command(check_command)

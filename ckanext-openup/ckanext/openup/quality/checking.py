@@ -1,0 +1,69 @@
+"""One harvest-readiness check of a catalogue: load, dataportal.se rules, DCAT-AP SHACL, MQA score."""
+
+from __future__ import annotations
+
+import time
+
+from ckanext.openup.profiles.namespaces import DCAT
+from ckanext.openup.quality import shacl
+from ckanext.openup.quality.findings import WARNING, Finding
+from ckanext.openup.quality.loading import CatalogueLoadError, load_catalogue
+from ckanext.openup.quality.mqa import mqa_score
+from ckanext.openup.quality.report import CheckReport
+from ckanext.openup.quality.rules import datasets_of, distributions_of, harvest_rule_findings
+from ckanext.openup.quality.urls import UrlCheckSettings, check_urls
+
+
+def check_catalogue(source: str, url_settings: UrlCheckSettings | None = None) -> CheckReport:
+    """Check ``source`` (URL or file) as dataportal.se would harvest it; URLs only with ``url_settings``."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    try:
+        loaded = load_catalogue(source)
+    except CatalogueLoadError as error:
+        return CheckReport(source=source, load_error=error)
+    timings["load"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    findings = loaded.findings + harvest_rule_findings(loaded.graph)
+    timings["rules"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    shacl_results = shacl.validate(loaded.graph)
+    conforming = shacl.conforming_datasets(loaded.graph, shacl_results)
+    timings["shacl"] = time.perf_counter() - started
+
+    url_answers = None
+    if url_settings is not None:
+        started = time.perf_counter()
+        url_answers = check_urls(_distribution_urls(loaded.graph), url_settings)
+        findings += _url_findings(loaded.graph, url_answers)
+        timings["urls"] = time.perf_counter() - started
+
+    score = mqa_score(loaded.graph, conforming, {
+        url: bool(answer.ok) for url, answer in url_answers.items()} if url_answers is not None else None)
+    return CheckReport(
+        source=source, documents=loaded.documents, datasets=len(datasets_of(loaded.graph)),
+        findings=findings, shacl_results=shacl_results, conforming_datasets=len(conforming), mqa=score,
+        url_answers=url_answers, timings=timings,
+    )
+
+
+def _distribution_urls(graph) -> list[str]:
+    return [str(url) for dataset in datasets_of(graph) for distribution in distributions_of(graph, dataset)
+            for predicate in (DCAT.accessURL, DCAT.downloadURL) for url in graph.objects(distribution, predicate)]
+
+
+def _url_findings(graph, url_answers) -> list[Finding]:
+    """Each distribution URL that did not answer: harvested all the same, but scored down."""
+    findings = []
+    for dataset in datasets_of(graph):
+        for distribution in distributions_of(graph, dataset):
+            for predicate, name in ((DCAT.accessURL, "dcat:accessURL"), (DCAT.downloadURL, "dcat:downloadURL")):
+                for url in graph.objects(distribution, predicate):
+                    answer = url_answers.get(str(url))
+                    if answer is not None and answer.ok is False:
+                        findings.append(Finding(WARNING, f"URL does not answer: {answer.reason}",
+                                                kind="distribution", subject=str(distribution), property=name,
+                                                value=str(url), dataset=str(dataset)))
+    return findings
