@@ -190,3 +190,12 @@ def test_hostile_organisation_title_gives_well_formed_rdf_xml(app):
     graph = rdflib.Graph().parse(data=response.data, format="xml")
     names = {str(name) for name in graph.objects(None, rdflib.FOAF.name)}
     assert names == {"Sundsvalls kommun <script>alert(1)</script> \u202e💸"}
+
+
+@pytest.mark.parametrize("query", ["Badplatser%07", "Badplatser%0B%01", "Badplatser <b>"])
+def test_site_wide_catalogue_stays_well_formed_whatever_the_query(app, query):
+    factories.Dataset(title="Badplatser")
+    response = app.get(f"/catalog.rdf?q={query}")
+    assert response.status_code == 200
+    graph = rdflib.Graph().parse(data=response.data, format="xml")
+    assert len(dataset_uris(graph)) == 1

@@ -7,6 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as toolkit
 
 from ckanext.openup import harvest_feed, organisations
+from ckanext.openup.text import xml_safe
 
 
 @toolkit.side_effect_free
@@ -28,5 +29,19 @@ def openup_organization_catalog_show(context: dict, data_dict: dict[str, Any]) -
     return harvest_feed.serialise(organisation, datasets, _format)
 
 
+@toolkit.chained_action
+@toolkit.side_effect_free
+def dcat_catalog_show(original_action, context: dict, data_dict: dict[str, Any]) -> str:
+    """ckanext-dcat's site-wide catalogue, without characters XML cannot carry.
+
+    Its Hydra paging echoes the request's ``q`` and ``fq`` into the document, so ``?q=%07`` would
+    otherwise make the RDF/XML unparseable.
+    """
+    return xml_safe(original_action(context, data_dict))
+
+
 def get_actions() -> dict[str, Any]:
-    return {"openup_organization_catalog_show": openup_organization_catalog_show}
+    return {
+        "openup_organization_catalog_show": openup_organization_catalog_show,
+        "dcat_catalog_show": dcat_catalog_show,
+    }
