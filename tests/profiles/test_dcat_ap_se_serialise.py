@@ -45,6 +45,13 @@ def test_fully_described_supplier_invoice_has_no_recommended_warnings(feed):
     assert results == []
 
 
+def test_range_shapes_only_miss_what_needs_inference_or_geometry(feed):
+    # Typing a Geonames or country IRI dct:Location would ask for its geometry (shapes_recommended), and
+    # a dcat:DatasetSeries listed with dcat:dataset is a dcat:Dataset only by DCAT's subclass axiom.
+    results = shacl_results(feed, DCAT_AP_SHAPES / "range.ttl")
+    assert {result["path"] for result in results} == {str(DCT.spatial), str(DCAT.dataset)}
+
+
 def test_feed_conforms_to_the_project_dcat_ap_se_shapes(feed):
     results = shacl_results(feed, OWN_SHAPES)
     assert results == []

@@ -55,6 +55,23 @@ FILE_FORMATS = {
     "ZIP": ("ZIP", "application/zip"),
 }
 
+# English labels of the concepts the feeds use, so each concept can be typed skos:Concept (DCAT-AP's
+# range shapes) with the skos:prefLabel a concept must have.
+CONCEPT_LABELS = {
+    THEME_GOVERNMENT: "Government and public sector",
+    THEME_ECONOMY: "Economy and finance",
+    AVAILABILITY_STABLE: "Stable",
+    EU_AUTHORITY + "planned-availability/AVAILABLE": "Available",
+    EU_AUTHORITY + "planned-availability/TEMPORARY": "Temporary",
+    "http://purl.org/adms/licencetype/PublicDomain": "Public domain",
+    "http://purl.org/adms/licencetype/Attribution": "Attribution",
+    LOCAL_AUTHORITY: "Local authority",
+    ADMS_PUBLISHER_TYPE + "RegionalAuthority": "Regional authority",
+    ADMS_PUBLISHER_TYPE + "NationalAuthority": "National authority",
+    ADMS_PUBLISHER_TYPE + "Company": "Company",
+}
+CONCEPT_SCHEME_TITLES = {THEME_TAXONOMY: "Data theme"}
+
 CHECKSUM_ALGORITHMS = {"sha1", "sha256", "sha512", "md5"}
 
 # Per country: the languages a supplier-invoice text must have (first = primary), the languages offered,

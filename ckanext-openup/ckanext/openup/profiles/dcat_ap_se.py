@@ -20,7 +20,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ckanext.openup import organisations, vocabularies
-from ckanext.openup.profiles import graph_text, series
+from ckanext.openup.profiles import concepts, graph_text, series
 from ckanext.openup.profiles.namespaces import DCAT, DCT, FOAF, SPDX, VCARD
 
 LICENCE_IDS = {uri: licence_id for licence_id, uri in vocabularies.LICENCE_URIS.items()}
@@ -45,6 +45,7 @@ class DCATAPSEProfile(EuropeanDCATAP3Profile):
         distributions = [self._set_distribution(dataset_dict, resource) for resource in
                          dataset_dict.get("resources", [])]
         graph_text.make_harvestable(self.g, [dataset_ref, publisher, contact, *distributions], language)
+        concepts.describe_concepts(self.g, [dataset_ref, publisher, *distributions])
         if organisation:
             series.add_to_series(self.g, dataset_ref, dataset_dict, organisation, publisher, contact)
 
@@ -204,9 +205,11 @@ class DCATAPSEProfile(EuropeanDCATAP3Profile):
             self._add_date_triple(catalog_ref, DCT.issued, catalog_dict["issued"])
         if catalog_dict.get("spatial_uri"):
             _replace(g, catalog_ref, DCT.spatial, CleanedURIRef(catalog_dict["spatial_uri"]))
+        publisher = None
         if organisation:
             publisher = add_publisher(g, organisation, languages[0], {"organization": organisation})
             _replace(g, catalog_ref, DCT.publisher, publisher)
+        concepts.describe_concepts(g, [catalog_ref, publisher])
 
     # --- dataset: RDF -> CKAN -------------------------------------------------------------------
 
