@@ -1,12 +1,16 @@
 """A loopback TCP relay in front of a live CKAN that slows uploads down, or cuts them off.
 
 Slow uploads let a test kill the publish command while a file is really on the wire; a cut-off
-connection stands for a network failure half-way through a month.
+connection stands for a network failure half-way through a month. On loopback the kernel would
+still deliver what a killed process had already handed to its socket (up to megabytes), so
+``abort()`` drops the relay's connections the way a dead machine or network would: the server
+gets only the bytes forwarded so far.
 """
 
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 import time
 
@@ -24,7 +28,9 @@ class SlowRelay:
         self.cut_after_bytes = cut_after_bytes
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.bytes_up = 0  # client-to-server bytes over all connections
+        self.bytes_up = 0  # client-to-server bytes received over all connections
+        self.bytes_forwarded = 0  # of those, the bytes the server has been sent
+        self._connections: list[socket.socket] = []
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", self.port))
         self._closed = False
@@ -34,6 +40,18 @@ class SlowRelay:
         self._closed = True
         self._listener.close()
 
+    def abort(self) -> None:
+        """Reset every connection now; bytes not yet forwarded are lost."""
+        self.close()
+        for connection in self._connections:
+            try:
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                # shutdown() wakes the relay thread blocked on this socket; close() alone would not.
+                connection.shutdown(socket.SHUT_RDWR)
+                connection.close()
+            except OSError:
+                pass
+
     def _accept(self) -> None:
         while not self._closed:
             try:
@@ -41,6 +59,7 @@ class SlowRelay:
             except OSError:
                 return
             upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            self._connections += [client, upstream]
             threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
 
@@ -58,7 +77,12 @@ class SlowRelay:
                         break
                     if self.bytes_per_second:
                         time.sleep(len(data) / self.bytes_per_second)
+                if self._closed and upward:
+                    break
                 target.sendall(data)
+                if upward:
+                    with self._lock:
+                        self.bytes_forwarded += len(data)
         except OSError:
             pass
         finally:
