@@ -11,6 +11,7 @@ side by side. The same seed always gives the same catalogue.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
 import subprocess
@@ -114,6 +115,12 @@ def main() -> None:
         print(f"openup check (exit {run.returncode}): {check_seconds:.1f} s, peak memory {peak:.0f} MB")
         if run.returncode not in (0, 1):
             print(run.stderr[-2000:])
+        else:
+            report = json.loads(run.stdout)
+            steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in report["seconds"].items())
+            print(f"  of which {steps}; start-up, scoring and output the rest")
+            print(f"  {report['shacl']['violations']} SHACL violations, {report['shacl']['warnings']} warnings; "
+                  f"MQA {report['mqa']['points']} / 405")
         if not arguments.skip_plain:
             seconds, results = plain_pyshacl(path)
             print(f"plain pyshacl, whole graph: {seconds:.1f} s ({results} results)")

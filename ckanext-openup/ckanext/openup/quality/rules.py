@@ -41,8 +41,13 @@ def short(predicate: Node) -> str:
 
 
 def datasets_of(graph: rdflib.Graph) -> list[Node]:
-    """Every dataset: typed dcat:Dataset or listed by a catalogue, in a stable order."""
-    return sorted(set(graph.subjects(RDF.type, DCAT.Dataset)) | set(graph.objects(None, DCAT.dataset)), key=str)
+    """Every dataset: typed dcat:Dataset or listed by a catalogue, in a stable order.
+
+    A dcat:DatasetSeries is listed with dcat:dataset too (DCAT 3), but it is not scored as a dataset.
+    """
+    typed = set(graph.subjects(RDF.type, DCAT.Dataset))
+    series = set(graph.subjects(RDF.type, DCAT.DatasetSeries)) - typed
+    return sorted((typed | set(graph.objects(None, DCAT.dataset))) - series, key=str)
 
 
 def distributions_of(graph: rdflib.Graph, dataset: Node) -> list[Node]:
