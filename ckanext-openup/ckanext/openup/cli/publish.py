@@ -44,6 +44,8 @@ _DATASET_ACTIONS = {
               help="Licence of a new dataset (an existing dataset keeps its own).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="PATH",
               help=f"Config file with the API token (default: {default_config_path()}).")
+@click.option("--token", hidden=True, expose_value=False, callback=lambda ctx, param, value: _refuse_token(value),
+              help="Refused: a token on the command line lands in shell history.")
 @click.option("--dry-run", is_flag=True, help="Show what would change (create/replace/keep per month); change nothing.")
 def publish_command(
     files: tuple[str, ...],
@@ -131,6 +133,16 @@ def _publish(
         return EXIT_OK
     finally:
         site.close()
+
+
+def _refuse_token(value: str | None) -> None:
+    if value is not None:
+        # The value is not repeated: it is a secret, and now in the shell's history.
+        raise click.UsageError(
+            "--token is not accepted: a token on the command line lands in shell history and the process list. "
+            "Set OPENUP_CKAN_TOKEN or use the config file (docs/publishing.md); "
+            "and since this one was typed, revoke it and create a new one."
+        )
 
 
 def _refuse_personal_data(monthly_files: list[MonthlyFile]) -> None:
