@@ -10,6 +10,7 @@ import requests
 from ckanext.openup.procurement.variants import SPEC_URI
 from tests.publishing.conftest import publish
 from tests.publishing.invoices import PERSONNUMMER, month_file, prepared_months, raw_export
+from tests.supplier_invoices import supplier_invoice
 
 YEAR = 2025
 
@@ -208,3 +209,45 @@ def test_raw_export_is_refused_with_the_prepare_command(site, organisation, tmp_
     assert result.exit_code == 2
     assert "not a prepared file" in result.output
     assert f"openup prepare {raw}" in result.output
+
+
+def test_an_editor_of_the_organisation_can_publish_and_one_of_another_cannot(site, organisation, tmp_path):
+    editor = f"editor-{organisation['name']}"
+    site.ckan("user", "add", editor, f"email={editor}@example.org", "password=editor-password-123")
+    site.action("organization_member_create", id=organisation["id"], username=editor, role="editor")
+    token = site.ckan("user", "token", "add", editor, "publish").stdout.strip().splitlines()[-1].strip()
+    other = site.action("organization_create", name=f"other-{organisation['name']}", title="Annan kommun",
+                        organization_number="212000-1355", contact_email="data@example.se")
+    prepared = prepared_months(tmp_path, YEAR, [1, 2])
+
+    refused = publish(site.url, token, "--org", other["name"], "--year", YEAR, prepared)
+    published = publish(site.url, token, "--org", organisation["name"], "--year", YEAR, prepared)
+
+    assert refused.exit_code == 2
+    assert f"The token's user may not publish datasets in '{other['name']}'" in refused.output
+    assert token not in refused.output
+    assert published.exit_code == 0, published.output
+    dataset = dataset_of(site, organisation)
+    assert dataset["state"] == "active"
+    assert sorted(by_period(dataset)) == ["2025-01", "2025-02"]
+
+
+def test_a_dataset_made_by_hand_under_another_name_is_found_and_its_months_replaced(site, organisation, tmp_path):
+    handmade = site.action(
+        "package_create", **supplier_invoice(organisation, year=YEAR, name=f"{organisation['name']}-lf")
+    )
+    prepared = prepared_months(tmp_path, YEAR, [1, 2])
+
+    result = publish(site.url, site.admin_token, "--org", organisation["name"], "--year", YEAR, prepared)
+
+    assert result.exit_code == 0, result.output
+    assert "2025-01  replace" in result.output
+    found = site.action("package_search", fq=f'owner_org:"{organisation["id"]}"', include_private=True)
+    assert [dataset["name"] for dataset in found["results"]] == [handmade["name"]]
+    dataset = site.action("package_show", id=handmade["id"])
+    assert [r["id"] for r in dataset["resources"]] == [r["id"] for r in handmade["resources"]]
+    for resource in dataset["resources"]:
+        local = month_file(prepared, YEAR, int(resource["period"][-2:])).read_bytes()
+        assert resource["url_type"] == "upload"
+        assert download(site, resource) == local
+    assert dataset["title_translated"] == handmade["title_translated"]  # the publisher's own texts stay
