@@ -167,9 +167,13 @@ def render_plan(plan: PublicationPlan, dataset_url: str, dry_run: bool) -> str:
 def _detail(action: MonthAction) -> str:
     if action.file is None:
         return action.reason
-    size = f"{action.file.rows:,} rows, {action.file.bytes:,} bytes".replace(",", " ")
+    size = f"{_number(action.file.rows)} rows, {_number(action.file.bytes)} bytes"
     where = f" -> {action.link_url}" if action.link_url and action.kind != KEEP else ""
     return f"{action.file.path} ({size}; {action.reason}){where}"
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
 
 
 def _past(kind: str) -> str:
