@@ -30,6 +30,7 @@ FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 MEDIA_TYPE = "http://www.iana.org/assignments/media-types/"
 FORMATS = [("CSV", "text/csv"), ("JSON", "application/json"), ("XLSX",
            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("PDF", "application/pdf")]
+KEYWORDS = ["fakturor", "ekonomi", "miljö", "skola", "trafik", "bygg", "vatten", "luft"]
 SUBJECTS = ["Leverantörsfakturor", "Badplatser", "Vattenkvalitet", "Bygglov", "Luftkvalitet", "Detaljplaner"]
 
 
@@ -61,7 +62,11 @@ def generated_catalogue(datasets: int, seed: int = 5) -> rdflib.Graph:
         graph.add((dataset, DCTERMS.identifier, Literal(f"bench-{number}")))
         graph.add((dataset, DCTERMS.publisher, publisher))
         graph.add((dataset, DCAT.contactPoint, contact))
-        graph.add((dataset, DCAT.keyword, Literal(subject.lower(), lang="sv")))
+        # Varied structure, as in real catalogues: 1–4 keywords, some optional properties.
+        for keyword in rng.sample(KEYWORDS, rng.randint(1, 4)):
+            graph.add((dataset, DCAT.keyword, Literal(keyword, lang="sv")))
+        if rng.random() < 0.3:
+            graph.add((dataset, DCTERMS.modified, Literal("2024-06-01", datatype=XSD.date)))
         if rng.random() < 0.8:
             graph.add((dataset, DCAT.theme, URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE")))
         graph.add((dataset, DCTERMS.issued, Literal("2024-01-01", datatype=XSD.date)))
@@ -78,6 +83,8 @@ def generated_catalogue(datasets: int, seed: int = 5) -> rdflib.Graph:
             graph.add((distribution, DCTERMS.format, URIRef(FILE_TYPE + code)))
             graph.add((distribution, DCAT.mediaType, URIRef(MEDIA_TYPE + media)))
             graph.add((distribution, DCTERMS.license, URIRef("http://creativecommons.org/licenses/by/4.0/")))
+            if rng.random() < 0.5:
+                graph.add((distribution, DCTERMS.title, Literal(f"{subject} {part}", lang="sv")))
             if rng.random() < 0.7:
                 graph.add((distribution, DCAT.byteSize, Literal(rng.randint(1000, 10**7), datatype=XSD.decimal)))
     return graph

@@ -35,6 +35,8 @@ def varied_catalogue() -> rdflib.Graph:
         graph.add((period, RDF.type, DCT.PeriodOfTime))
         graph.add((period, DCAT.startDate, Literal("soon")))
     graph.set((distribution_uri(4), DCAT.byteSize, Literal("12.5", datatype=XSD.decimal)))
+    for number in (8, 10):  # untyped distributions: no focus nodes for DCAT-AP (range.ttl is not shipped)
+        graph.remove((distribution_uri(number), RDF.type, None))
     return graph
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import rdflib
+
 from ckanext.openup.profiles.namespaces import DCAT
 from ckanext.openup.quality import shacl
 from ckanext.openup.quality.findings import WARNING, Finding
@@ -11,50 +13,60 @@ from ckanext.openup.quality.loading import CatalogueLoadError, load_catalogue
 from ckanext.openup.quality.mqa import mqa_score
 from ckanext.openup.quality.report import CheckReport
 from ckanext.openup.quality.rules import datasets_of, distributions_of, harvest_rule_findings
-from ckanext.openup.quality.urls import UrlCheckSettings, check_urls
+from ckanext.openup.quality.urls import UrlAnswer, UrlCheckSettings, check_urls
 
 
 def check_catalogue(source: str, url_settings: UrlCheckSettings | None = None) -> CheckReport:
     """Check ``source`` (URL or file) as dataportal.se would harvest it; URLs only with ``url_settings``."""
-    timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
         loaded = load_catalogue(source)
     except CatalogueLoadError as error:
         return CheckReport(source=source, load_error=error)
-    timings["load"] = time.perf_counter() - started
+    report = check_graph(loaded.graph, source, url_settings, loaded.findings)
+    report.documents = loaded.documents
+    report.timings = {"load": time.perf_counter() - started, **report.timings}
+    return report
 
+
+def check_graph(
+    graph: rdflib.Graph,
+    source: str = "",
+    url_settings: UrlCheckSettings | None = None,
+    loading_findings: list[Finding] | None = None,
+) -> CheckReport:
+    """Check a catalogue graph already in hand (e.g. a feed the plugin has just built)."""
+    timings: dict[str, float] = {}
     started = time.perf_counter()
-    findings = loaded.findings + harvest_rule_findings(loaded.graph)
+    findings = list(loading_findings or []) + harvest_rule_findings(graph)
     timings["rules"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    shacl_results = shacl.validate(loaded.graph)
-    conforming = shacl.conforming_datasets(loaded.graph, shacl_results)
+    shacl_results = shacl.validate(graph)
+    conforming = shacl.conforming_datasets(graph, shacl_results)
     timings["shacl"] = time.perf_counter() - started
 
     url_answers = None
     if url_settings is not None:
         started = time.perf_counter()
-        url_answers = check_urls(_distribution_urls(loaded.graph), url_settings)
-        findings += _url_findings(loaded.graph, url_answers)
+        url_answers = check_urls(_distribution_urls(graph), url_settings)
+        findings += _url_findings(graph, url_answers)
         timings["urls"] = time.perf_counter() - started
 
-    score = mqa_score(loaded.graph, conforming, {
+    score = mqa_score(graph, conforming, {
         url: bool(answer.ok) for url, answer in url_answers.items()} if url_answers is not None else None)
     return CheckReport(
-        source=source, documents=loaded.documents, datasets=len(datasets_of(loaded.graph)),
-        findings=findings, shacl_results=shacl_results, conforming_datasets=len(conforming), mqa=score,
-        url_answers=url_answers, timings=timings,
+        source=source, datasets=len(datasets_of(graph)), findings=findings, shacl_results=shacl_results,
+        conforming_datasets=len(conforming), mqa=score, url_answers=url_answers, timings=timings,
     )
 
 
-def _distribution_urls(graph) -> list[str]:
+def _distribution_urls(graph: rdflib.Graph) -> list[str]:
     return [str(url) for dataset in datasets_of(graph) for distribution in distributions_of(graph, dataset)
             for predicate in (DCAT.accessURL, DCAT.downloadURL) for url in graph.objects(distribution, predicate)]
 
 
-def _url_findings(graph, url_answers) -> list[Finding]:
+def _url_findings(graph: rdflib.Graph, url_answers: dict[str, UrlAnswer]) -> list[Finding]:
     """Each distribution URL that did not answer: harvested all the same, but scored down."""
     findings = []
     for dataset in datasets_of(graph):

@@ -74,22 +74,19 @@ def is_valid_iri(iri: str) -> bool:
 
 
 def _iri_findings(graph: rdflib.Graph) -> Iterator[Finding]:
-    """Relative and invalid IRIs: either one aborts the harvest."""
-    reported: set[str] = set()
-    for triple in graph:
-        for term in triple:
-            if not isinstance(term, URIRef) or str(term) in reported:
+    """Relative and invalid IRIs, every place they occur: either one aborts the harvest."""
+    for subject, predicate, value in graph:
+        for term in (subject, predicate, value):
+            if not isinstance(term, URIRef):
                 continue
             text = str(term)
             if text.startswith(RELATIVE_BASE):
-                reported.add(text)
-                relative = text[len(RELATIVE_BASE):] or "(empty)"
                 yield Finding(BLOCKING, "relative IRI: dataportal.se needs every IRI absolute",
-                              subject=str(triple[0]), property=short(triple[1]), value=relative)
+                              subject=str(subject), property=short(predicate),
+                              value=text[len(RELATIVE_BASE):] or "(empty)")
             elif not is_valid_iri(text):
-                reported.add(text)
                 yield Finding(BLOCKING, "invalid IRI (RFC 3987): encode spaces and other reserved characters",
-                              subject=str(triple[0]), property=short(triple[1]), value=text)
+                              subject=str(subject), property=short(predicate), value=text)
 
 
 def _needs_iri(kind: str, node: Node, dataset: Node | None = None) -> list[Finding]:

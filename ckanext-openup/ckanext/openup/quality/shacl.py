@@ -25,7 +25,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from ckanext.openup.profiles.namespaces import DCAT
-from ckanext.openup.quality.rules import datasets_of, short
+from ckanext.openup.quality.rules import datasets_of, distributions_of, short
 
 OFFICIAL_SHAPES = ("shapes.ttl", "shapes_recommended.ttl")
 
@@ -61,21 +61,28 @@ class ShaclResult:
 
 @dataclass
 class _Unit:
-    dataset: Node
-    nodes: list[Node]  # the dataset first, then its owned nodes in signature order
+    root: Node  # a dataset or a distribution
+    kind: str
+    nodes: list[Node]  # the root first, then its blank nodes in signature order
     signature: str
+
+
+@dataclass
+class _Copies:
+    unit: Node  # the root of the validated unit the node belongs to
+    nodes: list[Node]  # its counterparts, one per twin unit
 
 
 def validate(graph: rdflib.Graph) -> list[ShaclResult]:
     """Every DCAT-AP 3.0.1 result (violations and warnings) for ``graph``, one unit per structure."""
-    units = list(_units(graph))
-    groups: dict[str, list[_Unit]] = defaultdict(list)
+    units = _units(graph)
+    groups: dict[tuple[str, str], list[_Unit]] = defaultdict(list)
     for unit in units:
-        groups[unit.signature].append(unit)
-    representatives = [members[0] for members in groups.values()]
-    reduced = _reduced_graph(graph, units, representatives)
+        groups[(unit.kind, unit.signature)].append(unit)
+    kept = _kept_roots(graph, groups)
+    reduced = _reduced_graph(graph, units, kept)
     results = _pyshacl_results(reduced)
-    copies = _node_copies(groups)
+    copies = _node_copies(groups, kept)
     spread: list[ShaclResult] = []
     for result in results:
         spread.append(result)
@@ -108,22 +115,39 @@ def _pyshacl_results(data: rdflib.Graph) -> list[ShaclResult]:
     return results
 
 
-def _units(graph: rdflib.Graph) -> Iterator[_Unit]:
-    owned: set[Node] = set()
-    for dataset in datasets_of(graph):
-        if dataset in owned:
-            continue
-        members = {dataset} | {
-            distribution for distribution in graph.objects(dataset, DCAT.distribution)
-            if distribution not in owned and (distribution, RDF.type, DCAT.Dataset) not in graph
-        }
-        members |= _blank_nodes_under(graph, members)
-        owned |= members
-        signature, order = _signature(graph, dataset, frozenset(members))
-        yield _Unit(dataset, order, signature)
+def _units(graph: rdflib.Graph) -> list[_Unit]:
+    """Datasets and distributions as units of their own, each with the blank nodes under it.
+
+    Apart, because the DCAT-AP shapes see a dataset's distributions only through their class.
+    """
+    datasets = datasets_of(graph)
+    dataset_set = set(datasets)
+    distributions = list(dict.fromkeys(
+        distribution for dataset in datasets for distribution in distributions_of(graph, dataset)
+        if distribution not in dataset_set))
+    roots = frozenset(datasets) | frozenset(distributions)
+    claimed: set[Node] = set()
+    units = []
+    for kind, root in [("dataset", d) for d in datasets] + [("distribution", d) for d in distributions]:
+        members = {root} | (_blank_nodes_under(graph, {root}) - roots - claimed)
+        claimed |= members
+        signature, order = _signature(graph, root, frozenset(members), roots)
+        units.append(_Unit(root, kind, order, signature))
+    return units
+
+
+def _kept_roots(graph: rdflib.Graph, groups: dict[tuple[str, str], list[_Unit]]) -> set[Node]:
+    """One dataset per structure with its distributions, and a distribution of each structure not yet in."""
+    kept = {members[0].root for (kind, _), members in groups.items() if kind == "dataset"}
+    kept |= {distribution for dataset in list(kept) for distribution in graph.objects(dataset, DCAT.distribution)}
+    for (kind, _), members in groups.items():
+        if kind == "distribution" and not any(member.root in kept for member in members):
+            kept.add(members[0].root)
+    return kept
 
 
 def _blank_nodes_under(graph: rdflib.Graph, roots: set[Node]) -> set[Node]:
+    """Blank nodes reachable from ``roots`` (other units' blank roots included; callers take those out)."""
     found: set[Node] = set()
     pending = list(roots)
     while pending:
@@ -134,7 +158,9 @@ def _blank_nodes_under(graph: rdflib.Graph, roots: set[Node]) -> set[Node]:
     return found
 
 
-def _signature(graph: rdflib.Graph, root: Node, members: frozenset[Node]) -> tuple[str, list[Node]]:
+def _signature(
+    graph: rdflib.Graph, root: Node, members: frozenset[Node], roots: frozenset[Node]
+) -> tuple[str, list[Node]]:
     """What the shapes can see of a unit, as text; and its nodes in an order that matches between twins."""
     visiting: set[Node] = set()
 
@@ -146,7 +172,7 @@ def _signature(graph: rdflib.Graph, root: Node, members: frozenset[Node]) -> tup
                 text, nodes = describe(value)
                 parts.append((f"{predicate}({text})", nodes))
             else:
-                parts.append((f"{predicate}={_outline(graph, value, members)}", []))
+                parts.append((f"{predicate}={_outline(graph, value, members, roots)}", []))
         # Sorted by description, so that twins list their owned nodes in the same order.
         parts.sort(key=lambda part: part[0])
         return ";".join(text for text, _ in parts), [node] + [owned for _, nodes in parts for owned in nodes]
@@ -154,22 +180,22 @@ def _signature(graph: rdflib.Graph, root: Node, members: frozenset[Node]) -> tup
     return describe(root)
 
 
-def _outline(graph: rdflib.Graph, value: Node, members: frozenset[Node]) -> str:
+def _outline(graph: rdflib.Graph, value: Node, members: frozenset[Node], roots: frozenset[Node] = frozenset()) -> str:
     """A value as the shapes see it: a literal's datatype, language and well-formedness; a node's kind."""
     if isinstance(value, Literal):
         return f"L[{value.datatype}|{value.language}|{value.ill_typed}]"
-    if value in members:
-        return "U[" + ",".join(sorted(map(str, graph.objects(value, RDF.type)))) + "]"
+    kind = "B" if isinstance(value, BNode) else "I"
+    if value in members or value in roots:
+        # Owned nodes are described in full elsewhere; the shapes see another unit only by its class.
+        return f"{kind}[" + ",".join(sorted(map(str, graph.objects(value, RDF.type)))) + "]"
     if next(graph.predicate_objects(value), None) is None:
-        # A plain reference (a download URL, a theme): only its kind matters.
-        return "B" if isinstance(value, BNode) else "I"
-    return f"E[{value}]"  # a described node outside the unit (publisher, contact): the same node or not
+        return kind  # a plain reference (a download URL, a theme): only its kind matters
+    return f"E[{value}]"  # a described node outside the units (publisher, contact): the same node or not
 
 
-def _reduced_graph(graph: rdflib.Graph, units: list[_Unit], representatives: list[_Unit]) -> rdflib.Graph:
-    """Everything but the units that are not representatives; links into those are left out too."""
-    skipped = {node for unit in units for node in unit.nodes} - {
-        node for unit in representatives for node in unit.nodes}
+def _reduced_graph(graph: rdflib.Graph, units: list[_Unit], kept: set[Node]) -> rdflib.Graph:
+    """Everything but the units not kept; links into those are left out too."""
+    skipped = {node for unit in units if unit.root not in kept for node in unit.nodes}
     if not skipped:
         return graph
     reduced = rdflib.Graph()
@@ -182,29 +208,32 @@ def _reduced_graph(graph: rdflib.Graph, units: list[_Unit], representatives: lis
     return reduced
 
 
-def _node_copies(groups: dict[str, list[_Unit]]) -> dict[Node, list[Node]]:
-    """Each representative node and its counterparts in the other units of its group."""
-    copies: dict[Node, list[Node]] = {}
+def _node_copies(groups: dict[tuple[str, str], list[_Unit]], kept: set[Node]) -> dict[Node, _Copies]:
+    """Each validated node and its counterparts in the units of its structure that were not validated."""
+    copies: dict[Node, _Copies] = {}
     for members in groups.values():
-        representative, twins = members[0], members[1:]
-        for position, node in enumerate(representative.nodes):
-            copies[node] = [twin.nodes[position] for twin in twins]
+        source = next(member for member in members if member.root in kept)
+        twins = [member for member in members if member.root not in kept]
+        for position, node in enumerate(source.nodes):
+            copies[node] = _Copies(source.root, [twin.nodes[position] for twin in twins])
     return copies
 
 
 def _copied_nodes(
-    graph: rdflib.Graph, result: ShaclResult, copies: dict[Node, list[Node]]
+    graph: rdflib.Graph, result: ShaclResult, copies: dict[Node, _Copies]
 ) -> Iterator[tuple[Node, Node | None]]:
     """The (focus, value) pairs a representative's result stands for in the other units of its group."""
     if result.focus in copies:
-        values = copies.get(result.value) if result.value is not None else None
-        for index, focus in enumerate(copies[result.focus]):
-            if values:
-                yield focus, values[index]
+        focus_copies = copies[result.focus]
+        value_copies = copies.get(result.value) if result.value is not None else None
+        same_unit = value_copies is not None and value_copies.unit == focus_copies.unit
+        for index, focus in enumerate(focus_copies.nodes):
+            if same_unit:
+                yield focus, value_copies.nodes[index]
             else:
                 yield focus, _counterpart_value(graph, result, focus)
     elif result.value is not None and result.value in copies:
-        for value in copies[result.value]:
+        for value in copies[result.value].nodes:
             yield result.focus, value
 
 
