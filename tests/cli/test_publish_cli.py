@@ -70,3 +70,15 @@ def test_a_yearly_file_is_a_usage_error_without_traceback(tmp_path):
     assert "more than one month" in result.output
     assert "Traceback" not in result.output
     assert "a-token-that-must-never-be-shown" not in result.output
+
+
+def test_a_prepared_file_broken_after_its_header_is_refused_without_traceback(tmp_path):
+    prepared = prepared_months(tmp_path, 2025, [1], rows_per_month=500)
+    january = month_file(prepared, 2025, 1)
+    content = january.read_bytes()
+    end = content.rindex("Väst".encode())  # far past the header: Latin-1 typed into the last row
+    january.write_bytes(content[:end] + b"V\xe4st" + content[end + len("Väst".encode()):])
+    result = run("--ckan", UNREACHABLE, "--org", "sundsvall", "--year", 2025, january)
+    assert result.exit_code == 2
+    assert f"{january}: not readable as a prepared file" in result.output
+    assert "Traceback" not in result.output

@@ -22,7 +22,7 @@ from ckanext.openup.publishing.plan import (
     PublicationPlan,
     plan_publication,
 )
-from ckanext.openup.publishing.privacy import find_personal_data
+from ckanext.openup.publishing.privacy import UnreadableForCheckError, find_personal_data
 from ckanext.openup.publishing.site import Progress, Site, check_site_url
 
 _DATASET_ACTIONS = {
@@ -85,6 +85,9 @@ def publish_command(
     except KeyboardInterrupt:
         click.echo("\ninterrupted: run the same command again to finish; nothing is duplicated.", err=True)
         code = EXIT_PROBLEMS
+    except Exception as error:  # noqa: BLE001 - never a traceback; the token is in no exception of ours
+        click.echo(f"error: unexpected {type(error).__name__}: {error}. Please report this.", err=True)
+        code = EXIT_PROBLEMS
     raise SystemExit(code)
 
 
@@ -146,7 +149,10 @@ def _refuse_token(value: str | None) -> None:
 
 
 def _refuse_personal_data(monthly_files: list[MonthlyFile]) -> None:
-    findings = [finding for monthly in monthly_files for finding in find_personal_data(monthly.path)]
+    try:
+        findings = [finding for monthly in monthly_files for finding in find_personal_data(monthly.path)]
+    except UnreadableForCheckError as error:
+        raise PersonalDataError(f"refused: {error}; nothing was uploaded.") from None
     if findings:
         raise PersonalDataError(
             "refused: personal identity numbers must never be published; nothing was uploaded.",

@@ -6,6 +6,7 @@ here stay small. A raw finance export is refused with the command that turns it 
 
 from __future__ import annotations
 
+import csv
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +72,10 @@ def collect_monthly_files(paths: list[str], year: int) -> list[MonthlyFile]:
 
 def _monthly_file(path: str, year: int) -> MonthlyFile:
     _require_canonical(path)
-    prepared = _described(path)
+    try:
+        prepared = _described(path)
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise NotPreparedError(f"{path}: not readable as a prepared file ({error})") from None
     month = prepared.month or _single_month(prepared)
     if not month or month == "undated":
         raise UsageProblem(f"{path}: its rows have no valid dates, so it belongs to no month; fix them, prepare again")

@@ -29,8 +29,22 @@ class IdentityNumberFinding:
         return f"{self.path}, line {self.line}, column {self.column!r}: contains a {self.kind}"
 
 
+class UnreadableForCheckError(Exception):
+    """A prepared file that cannot be read to the end: it is not sent unchecked."""
+
+
 def find_personal_data(path: str, limit: int = MAX_FINDINGS) -> list[IdentityNumberFinding]:
-    """The first ``limit`` personal identity numbers in a prepared file (empty when it is clean)."""
+    """The first ``limit`` personal identity numbers in a prepared file (empty when it is clean).
+
+    Raises UnreadableForCheckError when the file cannot be read to the end.
+    """
+    try:
+        return _scan(path, limit)
+    except (UnicodeDecodeError, csv.Error, OSError) as error:
+        raise UnreadableForCheckError(f"{path}: could not be checked for personal data ({error})") from None
+
+
+def _scan(path: str, limit: int) -> list[IdentityNumberFinding]:
     found: list[IdentityNumberFinding] = []
     clean: set[str] = set()  # most values repeat (suppliers, accounts): test each once
     with open(path, encoding=OUTPUT_ENCODING, newline="") as stream:
