@@ -254,3 +254,16 @@ def test_a_dataset_made_by_hand_under_another_name_is_found_and_its_months_repla
         assert resource["url_type"] == "upload"
         assert download(site, resource) == local
     assert dataset["title_translated"] == handmade["title_translated"]  # the publisher's own texts stay
+
+
+def test_a_deleted_dataset_for_the_year_is_not_silently_restored(site, organisation, tmp_path):
+    prepared = prepared_months(tmp_path, YEAR, [1])
+    args = ("--org", organisation["name"], "--year", YEAR, prepared)
+    assert publish(site.url, site.admin_token, *args).exit_code == 0
+    site.action("package_delete", id=f"{organisation['name']}-supplier-invoices-{YEAR}")
+
+    result = publish(site.url, site.admin_token, *args)
+
+    assert result.exit_code == 1
+    assert f"The dataset {organisation['name']}-supplier-invoices-{YEAR} for {YEAR} was deleted" in result.output
+    assert dataset_of(site, organisation)["state"] == "deleted"

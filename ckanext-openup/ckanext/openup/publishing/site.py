@@ -133,7 +133,14 @@ class Site:
 
     def find_dataset(self, organisation: dict[str, Any], year: int) -> dict[str, Any] | None:
         """The organisation's supplier-invoice dataset for ``year`` (also a draft), or None."""
-        dataset = self.show_or_none("package_show", id=dataset_name(organisation["name"], year))
+        name = dataset_name(organisation["name"], year)
+        dataset = self.show_or_none("package_show", id=name)
+        if dataset and dataset.get("state") == "deleted":
+            # Its name stays taken until a sysadmin purges it; restoring it silently would surprise.
+            raise RejectedError(
+                f"The dataset {name} for {year} was deleted on {self.url}",
+                ["Restore it (edit its state) or have a sysadmin purge it in /ckan-admin/trash, then run again."],
+            )
         if dataset and dataset.get("owner_org") == organisation["id"] and str(dataset.get("year")) == str(year):
             return dataset
         # A dataset made by hand under another name: found by organisation, type and year.
