@@ -89,6 +89,14 @@ def test_turtle_answer_to_an_rdf_xml_request_blocks(loopback):
     assert len(datasets_of(loaded.graph)) == 2  # still read, so the rest can be checked
 
 
+def test_rdf_xml_with_a_vague_content_type_is_read_with_a_warning(loopback):
+    loopback.serve("/catalog", body=rdf_xml(complete_catalogue()), content_type="application/octet-stream")
+    loaded = load_catalogue(loopback.url + "/catalog")
+    assert [(f.severity, f.message) for f in loaded.findings] == [
+        ("warning", "served as application/octet-stream: application/rdf+xml is expected")]
+    assert len(datasets_of(loaded.graph)) == 2
+
+
 def test_redirect_the_harvester_may_not_follow_is_a_warning(loopback):
     loopback.serve("/old", status=302, location=loopback.url + "/catalog", content_type="text/plain")
     loopback.serve("/catalog", body=rdf_xml(complete_catalogue()))

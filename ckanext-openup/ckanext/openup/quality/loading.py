@@ -160,11 +160,16 @@ def _fetch(url: str, loaded: LoadedCatalogue, session: requests.Session) -> tupl
                 WARNING, f"redirect {hop.status_code}: dataportal.se documents following only 301, 303, 307 "
                 "and 308", kind="catalogue", subject=hop.url))
     media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if media_type == "text/html":
+        raise CatalogueLoadError(url, "answered text/html, not RDF/XML (dataportal.se asks for application/rdf+xml)")
     rdf_format = _FORMAT_BY_MEDIA_TYPE.get(media_type) or _FORMAT_BY_EXTENSION.get(
         os.path.splitext(urlsplit(url).path)[1].lower(), "")
-    if media_type == "text/html" or not rdf_format:
-        raise CatalogueLoadError(url, f"answered {media_type or 'without a content type'}, not RDF/XML "
-                                 "(dataportal.se asks for application/rdf+xml)")
+    if not rdf_format:
+        # The harvester reads the body as RDF/XML whatever the label; so do we, and say so.
+        rdf_format = "xml"
+        loaded.findings.append(Finding(
+            WARNING, f"served as {media_type or 'no content type'}: application/rdf+xml is expected",
+            kind="catalogue", subject=url))
     if rdf_format != "xml":
         loaded.findings.append(Finding(
             BLOCKING, f"served as {media_type} when asked for RDF/XML: dataportal.se reads RDF/XML only",
