@@ -113,7 +113,9 @@ class Site:
 
     def check_publisher(self, organisation_name: str) -> dict[str, Any]:
         """The organisation, once the site answers as CKAN and the token's user may publish in it."""
-        self.call("status_show", setup=True)
+        status = self.call("status_show", setup=True)
+        if "openup" not in (status or {}).get("extensions", []):
+            raise SiteError(f"{self.url} is a CKAN site without ckanext-openup: it has no supplier-invoice datasets")
         # CKAN treats an unknown token as an anonymous visitor; user_show without an id says who we are.
         if self.show_or_none("user_show", setup=True) is None:
             raise SiteError(
