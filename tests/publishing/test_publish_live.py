@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 import requests
+from rdflib import Graph, Namespace, URIRef
 
 from ckanext.openup.procurement.variants import SPEC_URI
 from tests.publishing.conftest import publish
@@ -13,6 +14,9 @@ from tests.publishing.invoices import PERSONNUMMER, month_file, prepared_months,
 from tests.supplier_invoices import supplier_invoice
 
 YEAR = 2025
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCT = Namespace("http://purl.org/dc/terms/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 
 def dataset_of(site, organisation, year=YEAR):
@@ -267,3 +271,23 @@ def test_a_deleted_dataset_for_the_year_is_not_silently_restored(site, organisat
     assert result.exit_code == 1
     assert f"The dataset {organisation['name']}-supplier-invoices-{YEAR} for {YEAR} was deleted" in result.output
     assert dataset_of(site, organisation)["state"] == "deleted"
+
+
+def test_the_published_dataset_describes_each_month_in_its_dcat_ap_se_record(site, organisation, tmp_path):
+    prepared = prepared_months(tmp_path, YEAR, [1, 2])
+    assert publish(site.url, site.admin_token, "--org", organisation["name"], "--year", YEAR, prepared).exit_code == 0
+    dataset = dataset_of(site, organisation)
+
+    record = requests.get(f"{site.url}/dataset/{dataset['name']}.ttl", timeout=60)
+    graph = Graph().parse(data=record.text, format="turtle")
+
+    [dataset_ref] = set(graph.subjects(DCAT.distribution, None))
+    assert (dataset_ref, DCT.conformsTo, URIRef(SPEC_URI)) in graph
+    assert (dataset_ref, DCT.spatial, URIRef(organisation["spatial_uri"])) in graph
+    checksums = set()
+    for distribution in graph.objects(dataset_ref, DCAT.distribution):
+        assert int(graph.value(distribution, DCAT.byteSize)) in {
+            month_file(prepared, YEAR, month).stat().st_size for month in (1, 2)
+        }
+        checksums.add(str(graph.value(graph.value(distribution, SPDX.checksum), SPDX.checksumValue)))
+    assert checksums == {hashlib.sha256(month_file(prepared, YEAR, m).read_bytes()).hexdigest() for m in (1, 2)}
