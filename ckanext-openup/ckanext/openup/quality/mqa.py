@@ -79,6 +79,10 @@ DIMENSIONS = {"Findability": 100, "Accessibility": 100, "Interoperability": 110,
               "Contextuality": 20}
 
 
+INTEROPERABILITY_WEIGHTS = {"format": 20, "media_type": 10, "from_vocabulary": 10, "non_proprietary": 20,
+                            "machine_readable": 20}
+
+
 @dataclass(frozen=True)
 class IndicatorScore:
     indicator: Indicator
@@ -109,7 +113,7 @@ class MqaScore:
 
     @property
     def unchecked_weight(self) -> int:
-        return sum(score.indicator.weight for score in self.indicators if not score.checked)
+        return sum(score.indicator.weight for score in self.indicators if not score.checked and score.population)
 
     @property
     def rating(self) -> str:
@@ -196,10 +200,6 @@ def _share(indicator: Indicator, nodes: list[Node], check: Callable[[Node], bool
 def _any_starts(graph: rdflib.Graph, node: Node, predicate: URIRef, prefixes: tuple[str, ...]) -> bool:
     return any(isinstance(value, URIRef) and str(value).startswith(prefixes)
                for value in graph.objects(node, predicate))
-
-
-INTEROPERABILITY_WEIGHTS = {"format": 20, "media_type": 10, "from_vocabulary": 10, "non_proprietary": 20,
-                            "machine_readable": 20}
 
 
 def interoperability_met(graph: rdflib.Graph, distribution: Node) -> set[str]:
