@@ -136,14 +136,20 @@ class LiveCkan:
         env["CKAN_INI"] = str(self.config_file)
         return env
 
-    def _wait_until_serving(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._server and self._server.poll() is not None:
-                raise AssertionError(f"CKAN {self.name} exited:\n{self.server_log()}")
-            try:
-                if requests.get(f"{self.url}/api/3/action/status_show", timeout=2).ok:
-                    return
-            except requests.ConnectionError:
-                time.sleep(0.5)
-        raise AssertionError(f"CKAN {self.name} did not start:\n{self.server_log()}")
+    def _wait_until_serving(self) -> None:
+        wait_until_serving(self._server, self.url, describe=self.server_log)
+
+
+def wait_until_serving(process: subprocess.Popen | None, url: str, timeout: float = 240,
+                       describe=lambda: "") -> None:
+    """Wait until the CKAN at ``url`` answers; fail with ``describe()`` if ``process`` exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process and process.poll() is not None:
+            raise AssertionError(f"CKAN at {url} exited:\n{describe()}")
+        try:
+            if requests.get(f"{url}/api/3/action/status_show", timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.5)
+    raise AssertionError(f"CKAN at {url} did not start in {timeout:.0f} s:\n{describe()}")

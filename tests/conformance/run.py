@@ -66,15 +66,22 @@ def ckan_test_paths() -> list[str]:
     return [str(path) for path in paths]
 
 
-def pytest_environment() -> dict[str, str]:
-    """The environment for pytest: a database of the run's own so parallel test runs do not clash."""
+def pytest_environment(database: str) -> dict[str, str]:
+    """The environment for pytest: a scratch database of the run's own, so parallel runs never clash."""
     env = dict(os.environ)
     if not env.get("CKAN_SQLALCHEMY_URL"):
-        from ckanext.openup.embedded_db import database_url
+        from ckanext.openup.embedded_db import database_url, sibling_database
         from ckanext.openup.testing import openup_home
 
-        env["CKAN_SQLALCHEMY_URL"] = database_url(DATABASE, openup_home())
+        env["CKAN_SQLALCHEMY_URL"] = sibling_database(database_url("postgres", openup_home()), database)
     return env
+
+
+def drop_scratch_database(env: dict[str, str], database: str) -> None:
+    from ckanext.openup.embedded_db import drop_sibling_database
+
+    if env["CKAN_SQLALCHEMY_URL"] != os.environ.get("CKAN_SQLALCHEMY_URL"):
+        drop_sibling_database(env["CKAN_SQLALCHEMY_URL"], database)
 
 
 def initialise_database(env: dict[str, str]) -> None:
@@ -122,9 +129,13 @@ def run(extra_args: list[str]) -> int:
             "-q", "--tb=line", "-rN",
             *ckan_test_paths(), *extra_args,
         ]
-        env = pytest_environment()
-        initialise_database(env)
-        subprocess.run(command, env=env, check=False)
+        database = f"{DATABASE}_{os.getpid()}"
+        env = pytest_environment(database)
+        try:
+            initialise_database(env)
+            subprocess.run(command, env=env, check=False)
+        finally:
+            drop_scratch_database(env, database)
         if not report.exists():
             print("pytest produced no report", file=sys.stderr)
             return 2

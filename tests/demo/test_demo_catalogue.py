@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.live_ckan import free_port, wait_until_serving
+
 OPENUP = str(Path(sys.executable).with_name("openup"))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _start(home: Path, port: int) -> subprocess.Popen:
@@ -29,19 +23,6 @@ def _start(home: Path, port: int) -> subprocess.Popen:
         [OPENUP, "demo", "--port", str(port), "--home", str(home)], env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
-
-
-def _wait_until_serving(process: subprocess.Popen, base: str, timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"demo exited early:\n{process.stdout.read()}")
-        try:
-            if requests.get(f"{base}/api/3/action/status_show", timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            time.sleep(1)
-    raise AssertionError("demo did not start serving in time")
 
 
 def _interrupt(process: subprocess.Popen) -> str:
@@ -63,11 +44,11 @@ def _search(base: str, **params) -> dict:
 
 
 def test_demo_serves_municipalities_finds_swedish_word_forms_and_survives_restart(demo_home):
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     process = _start(demo_home, port)
     try:
-        _wait_until_serving(process, base)
+        wait_until_serving(process, base, describe=lambda: process.stdout.read())
         organizations = requests.get(f"{base}/api/3/action/organization_list", timeout=30).json()["result"]
         assert {"sundsvalls-kommun", "uppsala-kommun", "tampereen-kaupunki"} <= set(organizations)
 
@@ -97,7 +78,7 @@ def test_demo_serves_municipalities_finds_swedish_word_forms_and_survives_restar
 
     process = _start(demo_home, port)
     try:
-        _wait_until_serving(process, base)
+        wait_until_serving(process, base, describe=lambda: process.stdout.read())
         assert {d["id"] for d in _search(base, rows=100)["results"]} == first_ids
     finally:
         output = _interrupt(process)

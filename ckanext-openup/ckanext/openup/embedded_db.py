@@ -68,7 +68,26 @@ def sibling_database(url: str, database: str) -> str:
                 connection.exec_driver_sql(f'CREATE DATABASE "{database}"')
     finally:
         server.dispose()
+    return _with_database(url, database)
+
+
+def _with_database(url: str, database: str) -> str:
     # Swap the path by hand: rendering the URL would percent-encode the socket folder, which CKAN's
     # ini handling then reads as interpolation.
     base, separator, query = url.partition("?")
     return f"{base.rsplit('/', 1)[0]}/{database}{separator}{query}"
+
+
+def drop_sibling_database(url: str, database: str) -> None:
+    """Drop ``database`` on the server ``url`` points at (the scratch databases of test runs)."""
+    if not _DATABASE_NAME.match(database):
+        raise ValueError(f"not a plain database name: {database!r}")
+    import sqlalchemy as sa
+
+    # A database cannot be dropped from a connection to itself.
+    server = sa.create_engine(_with_database(url, "postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    finally:
+        server.dispose()
