@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from rdflib import URIRef
+from rdflib import XSD, Literal, URIRef
 
 from ckanext.openup.cli import openup
 from ckanext.openup.profiles.namespaces import DCAT, DCT
@@ -121,3 +121,24 @@ def test_check_urls_scores_and_reports_urls_that_do_not_answer(loopback):
 def test_help_shows_an_example():
     result = run("--help")
     assert result.exit_code == 0 and "openup check https://" in result.output
+
+
+def test_unexpected_failure_is_a_message_not_a_traceback(feed, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr("ckanext.openup.cli.check.check_catalogue", broken)
+    result = run(str(feed))
+    assert result.exit_code == 1
+    assert "the check failed (KeyError: 'surprise'). Please report this." in result.output
+
+
+def test_text_report_lists_shacl_results_by_property(tmp_path):
+    graph = complete_catalogue()
+    graph.remove((distribution_uri(0), DCAT.byteSize, None))
+    graph.add((distribution_uri(0), DCAT.byteSize, Literal("1.5", datatype=XSD.decimal)))
+    path = tmp_path / "feed.rdf"
+    graph.serialize(path, format="xml")
+    result = run(str(path))
+    assert "DCAT-AP 3.0.1 SHACL: 1 of 2 datasets conform; 1 violations" in result.output
+    assert f"Violation dcat:byteSize DatatypeConstraintComponent: 1 × e.g. {distribution_uri(0)}" in result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import rdflib
-from rdflib import RDF, Literal, URIRef
+from rdflib import RDF, BNode, Literal, URIRef
 
 from ckanext.openup.profiles.namespaces import DCAT, DCT
 from ckanext.openup.quality.findings import BLOCKING
@@ -43,6 +43,15 @@ def test_hydra_pages_are_followed_over_http(loopback):
     assert datasets_of(loaded.graph) == [dataset_uri(0), dataset_uri(1)]
     assert loaded.documents == [loopback.url + "/catalog.rdf", loopback.url + "/catalog.rdf?page=2"]
     assert loaded.findings == []
+
+
+def test_older_hydra_next_page_alone_is_followed(loopback):
+    whole = complete_catalogue()
+    first, second = split_catalogue(whole, 0), split_catalogue(whole, 1)
+    first.add((BNode(), HYDRA.nextPage, Literal(loopback.url + "/catalog.rdf?page=2")))
+    loopback.serve("/catalog.rdf", body=rdf_xml(first))
+    loopback.serve("/catalog.rdf?page=2", body=rdf_xml(second))
+    assert len(datasets_of(load_catalogue(loopback.url + "/catalog.rdf").graph)) == 2
 
 
 def test_has_part_sub_catalogues_are_read_one_level(loopback):
