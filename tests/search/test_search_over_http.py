@@ -8,7 +8,7 @@ from tests.live_ckan import LiveCkan
 
 @pytest.fixture(scope="module")
 def catalogue():
-    ckan = LiveCkan("search_http", plugins="openup_search openup").start()
+    ckan = LiveCkan("search_http", plugins="openup_search openup scheming_datasets scheming_organizations dcat").start()
     org = ckan.action("organization_create", name="ale-kommun", title="Ale kommun")
     ckan.action("package_create", name="ale-fakturor-2026", title="Betalda fakturor 2026",
                 owner_org=org["id"], notes="Kommunens leverantörsfakturor per månad.")
