@@ -142,3 +142,10 @@ def test_text_report_lists_shacl_results_by_property(tmp_path):
     result = run(str(path))
     assert "DCAT-AP 3.0.1 SHACL: 1 of 2 datasets conform; 1 violations" in result.output
     assert f"Violation dcat:byteSize DatatypeConstraintComponent: 1 × e.g. {distribution_uri(0)}" in result.output
+
+
+def test_reports_show_dataportal_se_variant(feed):
+    assert "dataportal.se's variant (no DCAT-AP compliance points, IANA media-type literals accepted as " \
+        "formats): 295 / 375 (80 not checked)" in run(str(feed)).output
+    report = json.loads(run("--json", str(feed)).output)
+    assert report["mqa_dataportal_se"]["points"] == 295 and report["mqa_dataportal_se"]["maximum"] == 375

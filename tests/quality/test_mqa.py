@@ -142,3 +142,26 @@ def test_url_indicators_count_distributions_whose_urls_answer():
 ])
 def test_rating_bands(total, expected):
     assert rating(total) == expected
+
+
+def test_dataportal_se_variant_has_no_compliance_indicator():
+    graph = complete_catalogue()
+    conforming = shacl.conforming_datasets(graph, shacl.validate(graph))
+    variant = mqa_score(graph, conforming, dataportal_se=True)
+    assert variant.maximum == 375
+    assert variant.points == 325 - 30
+    assert "dcat_ap_compliance" not in {item.indicator.key for item in variant.indicators}
+
+
+def test_dataportal_se_variant_reads_an_iana_format_literal_as_its_file_type():
+    graph = complete_catalogue()
+    for number in (0, 1):
+        graph.set((distribution_uri(number), DCT["format"], Literal("text/csv")))
+        graph.remove((distribution_uri(number), DCAT.mediaType, None))
+    conforming = set()  # compliance is not part of either figure compared below
+    europe = mqa_score(graph, conforming)
+    variant = mqa_score(graph, conforming, dataportal_se=True)
+    assert [points(europe, key) for key in ("format", "from_vocabulary", "non_proprietary", "machine_readable")] \
+        == [20, 0, 0, 0]
+    assert [points(variant, key) for key in ("format", "from_vocabulary", "non_proprietary", "machine_readable")] \
+        == [20, 10, 20, 20]

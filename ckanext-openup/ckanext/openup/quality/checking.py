@@ -54,11 +54,12 @@ def check_graph(
         findings += _url_findings(graph, url_answers)
         timings["urls"] = time.perf_counter() - started
 
-    score = mqa_score(graph, conforming, {
-        url: bool(answer.ok) for url, answer in url_answers.items()} if url_answers is not None else None)
+    answered = {url: bool(answer.ok) for url, answer in url_answers.items()} if url_answers is not None else None
     return CheckReport(
         source=source, datasets=len(datasets_of(graph)), findings=findings, shacl_results=shacl_results,
-        conforming_datasets=len(conforming), mqa=score, url_answers=url_answers, timings=timings,
+        conforming_datasets=len(conforming), mqa=mqa_score(graph, conforming, answered),
+        dataportal_mqa=mqa_score(graph, conforming, answered, dataportal_se=True),
+        url_answers=url_answers, timings=timings,
     )
 
 

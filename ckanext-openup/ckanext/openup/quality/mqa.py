@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import rdflib
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ckanext.openup.profiles.namespaces import DCAT, DCT
@@ -38,6 +38,18 @@ MACHINE_READABLE = frozenset({
     "CSV", "GEOJSON", "ICS", "JSON", "JSON_LD", "KML", "KMZ", "NETCDF", "ODS", "RDFA", "RDF_N_QUADS",
     "RDF_N_TRIPLES", "RDF_TRIG", "RDF_TURTLE", "RDF_XML", "RSS", "SHP", "XLS", "XLSX", "XML",
 })
+
+
+# dataportal.se accepts an IANA media-type literal as dct:format (DCAT-AP-SE); read as its EU file type.
+IANA_FILE_TYPES = {
+    "text/csv": "CSV", "text/tab-separated-values": "TSV", "application/json": "JSON", "application/xml": "XML",
+    "text/xml": "XML", "application/ld+json": "JSON_LD", "application/rdf+xml": "RDF_XML",
+    "text/turtle": "RDF_TURTLE", "application/n-triples": "RDF_N_TRIPLES", "application/geo+json": "GEOJSON",
+    "application/vnd.google-earth.kml+xml": "KML", "application/vnd.oasis.opendocument.spreadsheet": "ODS",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+    "application/vnd.ms-excel": "XLS", "text/plain": "TXT", "text/html": "HTML", "application/pdf": "PDF",
+    "application/zip": "ZIP", "application/rss+xml": "RSS", "text/calendar": "ICS",
+}
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,7 @@ class IndicatorScore:
 @dataclass(frozen=True)
 class MqaScore:
     indicators: list[IndicatorScore]
+    maximum: int = MAXIMUM
 
     @property
     def points(self) -> float:
@@ -129,7 +142,7 @@ class MqaScore:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "points": round(self.points, 2), "maximum": MAXIMUM, "rating": self.rating,
+            "points": round(self.points, 2), "maximum": self.maximum, "rating": self.rating,
             "not_checked_points": self.unchecked_weight,
             "best_possible_rating": self.best_possible_rating,
             "dimensions": [{"dimension": name, "points": round(self.dimension_points(name), 2), "maximum": top}
@@ -147,8 +160,13 @@ def mqa_score(
     graph: rdflib.Graph,
     compliant_datasets: set[Node],
     url_answers: Mapping[str, bool] | None = None,
+    dataportal_se: bool = False,
 ) -> MqaScore:
-    """Score ``graph``; ``compliant_datasets`` passed SHACL; ``url_answers`` maps checked URLs to success."""
+    """Score ``graph``; ``compliant_datasets`` passed SHACL; ``url_answers`` maps checked URLs to success.
+
+    ``dataportal_se``: dataportal.se's variant: no DCAT-AP compliance indicator (375 points) and IANA
+    media-type literals accepted as formats.
+    """
     datasets = datasets_of(graph)
     distributions = sorted({d for dataset in datasets for d in distributions_of(graph, dataset)}, key=str)
 
@@ -176,10 +194,13 @@ def mqa_score(
         distribution_checks["access_url_accessible"] = answers(DCAT.accessURL)
         distribution_checks["download_url_accessible"] = answers(DCAT.downloadURL)
     both_checks = {"date_of_issue": has(DCT.issued), "modification_date": has(DCT.modified)}
-    best = {dataset: _best_interoperability(graph, distributions_of(graph, dataset)) for dataset in datasets}
+    best = {dataset: _best_interoperability(graph, distributions_of(graph, dataset), dataportal_se)
+            for dataset in datasets}
 
     scores = []
     for indicator in INDICATORS:
+        if dataportal_se and indicator.key == "dcat_ap_compliance":
+            continue
         if indicator.key in dataset_checks:
             scores.append(_share(indicator, datasets, dataset_checks[indicator.key]))
         elif indicator.key in distribution_checks:
@@ -190,7 +211,7 @@ def mqa_score(
             scores.append(_share(indicator, datasets, lambda dataset, key=indicator.key: key in best[dataset]))
         else:  # a URL indicator without --check-urls
             scores.append(IndicatorScore(indicator, 0, len(distributions), checked=False))
-    return MqaScore(scores)
+    return MqaScore(scores, sum(score.indicator.weight for score in scores))
 
 
 def _share(indicator: Indicator, nodes: list[Node], check: Callable[[Node], bool]) -> IndicatorScore:
@@ -202,19 +223,29 @@ def _any_starts(graph: rdflib.Graph, node: Node, predicate: URIRef, prefixes: tu
                for value in graph.objects(node, predicate))
 
 
-def interoperability_met(graph: rdflib.Graph, distribution: Node) -> set[str]:
-    """The distribution-level interoperability indicators one distribution meets."""
+def interoperability_met(graph: rdflib.Graph, distribution: Node, iana_literals: bool = False) -> set[str]:
+    """The distribution-level interoperability indicators one distribution meets.
+
+    ``iana_literals``: as dataportal.se, a format literal such as "text/csv" counts as its EU file type,
+    and as a media type from IANA's list.
+    """
     formats = list(graph.objects(distribution, DCT["format"]))
     media_types = list(graph.objects(distribution, DCAT.mediaType))
     codes = {str(value)[len(FILE_TYPE):] for value in formats
              if isinstance(value, URIRef) and str(value).startswith(FILE_TYPE)}
+    iana_media = any(isinstance(value, URIRef) and str(value).startswith(IANA_PREFIXES) for value in media_types)
+    if iana_literals:
+        literal_codes = {IANA_FILE_TYPES[str(value).lower()] for value in formats
+                         if isinstance(value, Literal) and str(value).lower() in IANA_FILE_TYPES}
+        codes |= literal_codes
+        iana_media = iana_media or bool(literal_codes)
     met = set()
     if formats:
         met.add("format")
     if media_types:
         met.add("media_type")
     # As data.europa.eu: the format from the EU file-type list and the media type from IANA's.
-    if codes and any(isinstance(value, URIRef) and str(value).startswith(IANA_PREFIXES) for value in media_types):
+    if codes and iana_media:
         met.add("from_vocabulary")
     if codes & NON_PROPRIETARY:
         met.add("non_proprietary")
@@ -223,7 +254,7 @@ def interoperability_met(graph: rdflib.Graph, distribution: Node) -> set[str]:
     return met
 
 
-def _best_interoperability(graph: rdflib.Graph, distributions: list[Node]) -> set[str]:
+def _best_interoperability(graph: rdflib.Graph, distributions: list[Node], iana_literals: bool) -> set[str]:
     """What the dataset's best distribution (most interoperability points) meets; nothing without one."""
-    candidates = [interoperability_met(graph, distribution) for distribution in distributions]
+    candidates = [interoperability_met(graph, distribution, iana_literals) for distribution in distributions]
     return max(candidates, key=lambda met: sum(INTEROPERABILITY_WEIGHTS[key] for key in met), default=set())

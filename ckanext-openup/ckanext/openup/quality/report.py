@@ -27,6 +27,7 @@ class CheckReport:
     shacl_results: list[ShaclResult] = field(default_factory=list)
     conforming_datasets: int = 0
     mqa: MqaScore | None = None
+    dataportal_mqa: MqaScore | None = None  # dataportal.se's variant of the same method
     url_answers: dict[str, UrlAnswer] | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -67,6 +68,11 @@ class CheckReport:
                       "conforming_datasets": self.conforming_datasets, "violations": violations,
                       "warnings": len(self.shacl_results) - violations, "groups": self.shacl_groups()},
             "mqa": self.mqa.as_dict() if self.mqa else None,
+            "mqa_dataportal_se": {
+                "points": round(self.dataportal_mqa.points, 2), "maximum": self.dataportal_mqa.maximum,
+                "not_checked_points": self.dataportal_mqa.unchecked_weight,
+                "note": "no points for DCAT-AP compliance; IANA media-type literals accepted as formats",
+            } if self.dataportal_mqa else None,
             "urls": [answer.as_dict() for answer in self.url_answers.values()] if self.url_answers else None,
             "seconds": {step: round(seconds, 2) for step, seconds in self.timings.items()},
         }
@@ -141,6 +147,11 @@ def render_text(report: CheckReport) -> str:
                      f"{_number(group['count'])} × e.g. {example}: {group['message']}")
     if report.mqa is not None:
         lines += [""] + _mqa_lines(report.mqa)
+    if report.dataportal_mqa is not None:
+        variant = report.dataportal_mqa
+        unchecked = f" ({variant.unchecked_weight} not checked)" if variant.unchecked_weight else ""
+        lines.append(f"  dataportal.se's variant (no DCAT-AP compliance points, IANA media-type literals accepted "
+                     f"as formats): {_number(round(variant.points, 1))} / {variant.maximum}{unchecked}")
     blocking = report.count(BLOCKING)
     lines += ["", f"Result: NOT harvestable ({blocking} blocking problem(s))" if report.blocked
               else "Result: harvestable (nothing blocks dataportal.se's harvest)"]
