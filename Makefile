@@ -26,3 +26,9 @@ lint: $(INSTALLED)
 ## conformance: CKAN's own search-dependent tests against openup_search; ends with "N passed, M failed"
 conformance: $(INSTALLED)
 	$(VENV)/bin/python -m tests.conformance.run
+
+## benchmarks: every benchmark, each printing its figures beside the alternative a user would pick
+benchmarks: $(INSTALLED)
+	$(VENV)/bin/python benchmarks/search.py
+	$(VENV)/bin/python benchmarks/invoices.py
+	$(VENV)/bin/python benchmarks/check.py
