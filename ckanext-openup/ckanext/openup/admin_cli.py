@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -28,3 +29,25 @@ def seed_demo(as_json: bool) -> None:
         click.echo(json.dumps(result))
     else:
         click.echo(f"administrator {result['admin']}, token {result['token']}, created {result['created']}")
+
+
+@openup_admin.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print every organisation's full result as JSON.")
+@click.option("--refresh", is_flag=True, help="Check again even where the cached result is current.")
+@click.argument("organisations", nargs=-1)
+def check(as_json: bool, refresh: bool, organisations: tuple[str, ...]) -> None:
+    """Harvest readiness of every organisation (or those named): exit 1 when a harvest would fail.
+
+    Uses the cached result where the organisation has not changed since; checks the others now.
+
+    \b
+    Example:
+      ckan -c /etc/ckan/ckan.ini openup check
+      ckan -c /etc/ckan/ckan.ini openup check --json sundsvall > readiness.json
+    """
+    from ckanext.openup.readiness.summary import check_organisations, render_table
+
+    results = check_organisations(list(organisations), refresh=refresh)
+    click.echo(json.dumps(results, indent=2, ensure_ascii=False) if as_json else render_table(results))
+    if any(not result.get("harvestable", True) for result in results):
+        sys.exit(1)

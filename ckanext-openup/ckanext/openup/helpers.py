@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins.toolkit as toolkit
+
 from ckanext.openup.logic.validators import fluent_text_output
 
 
@@ -12,5 +14,28 @@ def openup_language_map(value: Any) -> dict[str, Any]:
     return fluent_text_output(value) if value else {}
 
 
+def openup_dataset_readiness(dataset: dict[str, Any]) -> dict[str, Any] | None:
+    """The dataset's harvest readiness for its badge, or None when the user may not see it.
+
+    ``status`` is None while the dataset's first check is under way; ``problems`` counts what to fix.
+    """
+    organisation_id = dataset.get("owner_org")
+    if not organisation_id:
+        return None
+    context = {"user": toolkit.current_user.name}
+    try:
+        result = toolkit.get_action("openup_harvest_readiness")(context, {"id": organisation_id})
+    except (toolkit.NotAuthorized, toolkit.ObjectNotFound):
+        return None
+    entry = next((d for d in result.get("datasets", []) if d["id"] == dataset.get("id")), None)
+    url = toolkit.url_for("openup_readiness.organisation_readiness", id=result["organization"]["name"])
+    return {
+        "status": entry["status"] if entry else None,
+        "problems": len(entry["problems"]) if entry else 0,
+        "pending": result.get("pending", False),
+        "readiness_url": f"{url}#readiness-{dataset.get('name')}" if entry else url,
+    }
+
+
 def get_helpers() -> dict[str, Any]:
-    return {"openup_language_map": openup_language_map}
+    return {"openup_language_map": openup_language_map, "openup_dataset_readiness": openup_dataset_readiness}

@@ -29,6 +29,7 @@ class OpenUpPlugin(plugins.SingletonPlugin):
 
     def update_config(self, config: toolkit.CKANConfig) -> None:
         toolkit.add_template_directory(config, "templates")
+        toolkit.add_resource("assets", "openup")
 
     def get_validators(self) -> dict:
         return get_validators()

@@ -28,5 +28,26 @@ harvest.add_url_rule("/organization/<id>/catalog", view_func=organisation_catalo
 harvest.add_url_rule("/organization/<id>/catalog.<_format>", view_func=organisation_catalogue)
 
 
+readiness = Blueprint("openup_readiness", __name__)
+
+
+def organisation_readiness(id: str):
+    """The organisation's "Harvest readiness" page, for its members."""
+    context = {"user": toolkit.current_user.name}
+    try:
+        result = toolkit.get_action("openup_harvest_readiness")(context, {"id": id})
+        organisation = toolkit.get_action("organization_show")(context, {"id": id, "include_datasets": False})
+    except toolkit.ObjectNotFound:
+        return toolkit.abort(404, toolkit._("Organisation not found"))
+    except toolkit.NotAuthorized:
+        return toolkit.abort(403, toolkit._("Only members of the organisation can see its readiness"))
+    return toolkit.render("organization/readiness.html", {
+        "group_dict": organisation, "group_type": organisation["type"], "readiness": result,
+    })
+
+
+readiness.add_url_rule("/organization/<id>/readiness", view_func=organisation_readiness)
+
+
 def get_blueprints() -> list[Blueprint]:
-    return [harvest]
+    return [harvest, readiness]

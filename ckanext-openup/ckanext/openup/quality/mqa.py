@@ -167,6 +167,37 @@ def mqa_score(
     ``dataportal_se``: dataportal.se's variant: no DCAT-AP compliance indicator (375 points) and IANA
     media-type literals accepted as formats.
     """
+    scores = []
+    for indicator, nodes, check in _indicator_checks(graph, compliant_datasets, url_answers, dataportal_se):
+        if check is None:  # a URL indicator without --check-urls
+            scores.append(IndicatorScore(indicator, 0, len(nodes), checked=False))
+        else:
+            scores.append(_share(indicator, nodes, check))
+    return MqaScore(scores, sum(score.indicator.weight for score in scores))
+
+
+def unmet_indicators(
+    graph: rdflib.Graph,
+    compliant_datasets: set[Node],
+    url_answers: Mapping[str, bool] | None = None,
+    dataportal_se: bool = False,
+) -> list[tuple[Indicator, Node]]:
+    """Each (indicator, dataset or distribution) that misses points: what a publisher can fix, one by one.
+
+    The same checks as :func:`mqa_score`; unchecked URL indicators are left out.
+    """
+    return [(indicator, node)
+            for indicator, nodes, check in _indicator_checks(graph, compliant_datasets, url_answers, dataportal_se)
+            if check is not None for node in nodes if not check(node)]
+
+
+def _indicator_checks(
+    graph: rdflib.Graph,
+    compliant_datasets: set[Node],
+    url_answers: Mapping[str, bool] | None,
+    dataportal_se: bool,
+) -> list[tuple[Indicator, list[Node], Callable[[Node], bool] | None]]:
+    """Each indicator with the nodes it is measured on and its check (None: a URL indicator not checked)."""
     datasets = datasets_of(graph)
     distributions = sorted({d for dataset in datasets for d in distributions_of(graph, dataset)}, key=str)
 
@@ -197,21 +228,21 @@ def mqa_score(
     best = {dataset: _best_interoperability(graph, distributions_of(graph, dataset), dataportal_se)
             for dataset in datasets}
 
-    scores = []
+    checks: list[tuple[Indicator, list[Node], Callable[[Node], bool] | None]] = []
     for indicator in INDICATORS:
         if dataportal_se and indicator.key == "dcat_ap_compliance":
             continue
         if indicator.key in dataset_checks:
-            scores.append(_share(indicator, datasets, dataset_checks[indicator.key]))
+            checks.append((indicator, datasets, dataset_checks[indicator.key]))
         elif indicator.key in distribution_checks:
-            scores.append(_share(indicator, distributions, distribution_checks[indicator.key]))
+            checks.append((indicator, distributions, distribution_checks[indicator.key]))
         elif indicator.key in both_checks:
-            scores.append(_share(indicator, datasets + distributions, both_checks[indicator.key]))
+            checks.append((indicator, datasets + distributions, both_checks[indicator.key]))
         elif indicator.key in INTEROPERABILITY_WEIGHTS:
-            scores.append(_share(indicator, datasets, lambda dataset, key=indicator.key: key in best[dataset]))
-        else:  # a URL indicator without --check-urls
-            scores.append(IndicatorScore(indicator, 0, len(distributions), checked=False))
-    return MqaScore(scores, sum(score.indicator.weight for score in scores))
+            checks.append((indicator, datasets, lambda dataset, key=indicator.key: key in best[dataset]))
+        else:
+            checks.append((indicator, distributions, None))
+    return checks
 
 
 def _share(indicator: Indicator, nodes: list[Node], check: Callable[[Node], bool]) -> IndicatorScore:

@@ -7,6 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as toolkit
 
 from ckanext.openup import harvest_feed, organisations
+from ckanext.openup.readiness import links, service
 from ckanext.openup.text import xml_safe
 
 
@@ -29,6 +30,31 @@ def openup_organization_catalog_show(context: dict, data_dict: dict[str, Any]) -
     return harvest_feed.serialise(organisation, datasets, _format)
 
 
+@toolkit.side_effect_free
+def openup_harvest_readiness(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Would dataportal.se harvest this organisation, and what should its publishers fix?
+
+    The organisation's harvest feed checked as ``openup check`` does (dataportal.se's rules, DCAT-AP
+    SHACL, MQA score), with every problem placed on the dataset, file or organisation field that fixes it.
+    Cached until the organisation or one of its datasets changes; with Redis, a stale result is shown
+    (``pending``: true) while a background job re-checks.
+
+    :param id: the organisation's id or name
+    :param refresh: check now, ignoring the cache (optional, default false)
+    :returns: ``harvest_url``, ``status`` (ready, improvable, not_ready), ``harvestable``, ``mqa``
+        (points, rating, dimensions, indicators), ``organization_problems``, ``datasets`` (each with
+        ``status`` and ``problems``, each problem with ``severity``, ``messages``, ``field`` and
+        ``edit_url``), ``fresh``, ``pending``, ``checked_at``
+    """
+    toolkit.check_access("openup_harvest_readiness", context, data_dict)
+    try:
+        result = service.harvest_readiness(toolkit.get_or_bust(data_dict, "id"),
+                                           refresh=toolkit.asbool(data_dict.get("refresh", False)))
+    except service.ReadinessNotFound as error:
+        raise toolkit.ObjectNotFound("Organisation not found") from error
+    return links.with_links(result)
+
+
 @toolkit.chained_action
 @toolkit.side_effect_free
 def dcat_catalog_show(original_action, context: dict, data_dict: dict[str, Any]) -> str:
@@ -44,4 +70,5 @@ def get_actions() -> dict[str, Any]:
     return {
         "openup_organization_catalog_show": openup_organization_catalog_show,
         "dcat_catalog_show": dcat_catalog_show,
+        "openup_harvest_readiness": openup_harvest_readiness,
     }
