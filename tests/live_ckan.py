@@ -76,6 +76,7 @@ class LiveCkan:
         self.config_file = self.workdir / "ckan.ini"
         self.admin_token = ""
         self._server: subprocess.Popen | None = None
+        self._worker: subprocess.Popen | None = None
         self._log = self.workdir / "server.log"
 
     def start(self) -> LiveCkan:
@@ -118,7 +119,16 @@ class LiveCkan:
             raise AssertionError(f"{action_name} failed ({response.status_code}): {body.get('error')}")
         return body["result"]
 
+    def start_jobs_worker(self) -> None:
+        """Run ``ckan jobs worker`` for this instance (background jobs need Redis: CKAN_REDIS_URL)."""
+        with (self.workdir / "worker.log").open("w") as log:
+            self._worker = subprocess.Popen([CKAN, "-c", str(self.config_file), "jobs", "worker"],
+                                            env=self._env(), stdout=log, stderr=subprocess.STDOUT)
+
     def stop(self) -> None:
+        if self._worker and self._worker.poll() is None:
+            self._worker.terminate()
+            self._worker.wait(20)
         if self._server and self._server.poll() is None:
             self._server.terminate()
             try:
