@@ -58,11 +58,17 @@ def demo(host: str, port: int, home: Path, seed_only: bool) -> None:
                    " install redis-server or set CKAN_REDIS_URL to enable them).", err=True)
     if seed_only:
         return
+    # Background jobs (the harvest-readiness checks) need a worker beside the web server.
+    worker = subprocess.Popen([_ckan_executable(), "jobs", "worker"], env=env) if redis_url else None
     try:
         subprocess.run([_ckan_executable(), "run", "--host", host, "--port", str(port), "--disable-reloader"],
                        env=env, check=False)
     except KeyboardInterrupt:
         pass
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(10)
     click.echo("Demo catalogue stopped; its data is kept in " + str(home), err=True)
 
 
