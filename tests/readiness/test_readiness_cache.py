@@ -1,6 +1,7 @@
 """The readiness cache: served while nothing changed, re-checked after an edit, in a job where Redis is."""
 
 import os
+import time
 
 import ckan.plugins.toolkit as toolkit
 import pytest
@@ -73,3 +74,18 @@ def test_stale_result_is_shown_while_a_background_job_checks_again(sundsvall, ed
     assert stale["pending"] is True and stale["fresh"] is False and stale["status"] == "improvable"
     assert cli.invoke(ckan_command, ["jobs", "worker", "--burst"]).exit_code == 0
     assert readiness_as(editor, "sundsvall")["status"] == "ready"
+
+
+@pytest.mark.usefixtures("clean_queues")
+@pytest.mark.ckan_config("ckanext.openup.readiness.background", "true")
+@pytest.mark.ckan_config("ckanext.openup.readiness.job_timeout", "0")
+def test_a_job_no_worker_runs_is_replaced_by_a_check_in_the_request(sundsvall, editor):
+    if not os.environ.get("CKAN_REDIS_URL"):
+        pytest.fail("This test needs Redis: install Debian's redis-server (.ci/run does)")
+    create_supplier_invoice(sundsvall, year=2024)
+
+    assert readiness_as(editor, "sundsvall")["pending"] is True
+    time.sleep(0.05)
+
+    overdue = readiness_as(editor, "sundsvall")
+    assert overdue["pending"] is False and overdue["status"] == "ready"

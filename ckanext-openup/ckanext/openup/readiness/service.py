@@ -9,6 +9,7 @@ runs in the request and is cached.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
@@ -44,7 +45,8 @@ def harvest_readiness(organisation_id: str, refresh: bool = False, wait: bool = 
     cached = None if refresh else store.read(organisation["id"])
     if cached and cached.fingerprint == fingerprint and cached.result:
         return dict(cached.result, fresh=True, pending=False)
-    if not (refresh or wait) and _background() and _enqueue(organisation["id"], fingerprint):
+    if not (refresh or wait) and _background() and not _job_overdue(cached, fingerprint) \
+            and _enqueue(organisation["id"], fingerprint):
         if cached and cached.result:
             return dict(cached.result, fresh=False, pending=True)
         return {"organization": {"id": organisation["id"], "name": organisation["name"],
@@ -111,14 +113,30 @@ def _background() -> bool:
     return toolkit.asbool(toolkit.config.get("ckanext.openup.readiness.background"))
 
 
+def _job_overdue(cached: store.CachedReadiness | None, fingerprint: str) -> bool:
+    """A job for this fingerprint was queued longer ago than it may run: no worker seems to be running."""
+    if not cached or cached.pending_fingerprint != fingerprint or cached.pending_since is None:
+        return False
+    waited = datetime.datetime.now(datetime.timezone.utc) - cached.pending_since
+    overdue = waited.total_seconds() > _job_timeout()
+    if overdue:
+        log.warning("Readiness job for %s not done after %s: checking in the request (is `ckan jobs worker` "
+                    "running?)", cached.pending_fingerprint[:12], waited)
+    return overdue
+
+
+def _job_timeout() -> float:
+    return float(toolkit.config.get("ckanext.openup.readiness.job_timeout"))
+
+
 def _enqueue(organisation_id: str, fingerprint: str) -> bool:
     """Start a background check unless one is under way; False when there is no Redis to queue it in."""
-    stale_after = float(toolkit.config.get("ckanext.openup.readiness.job_timeout"))
+    stale_after = _job_timeout()
     if not store.claim(organisation_id, fingerprint, stale_after):
         return True
     try:
         toolkit.enqueue_job(run_job, [organisation_id], title=f"openup harvest readiness {organisation_id}",
-                            rq_kwargs={"timeout": int(stale_after)})
+                            rq_kwargs={"timeout": max(1, int(stale_after))})
     except RedisError as error:
         log.info("No background job for the readiness check (%s): checking now", error)
         store.release(organisation_id)
