@@ -1,7 +1,9 @@
 """Dataset-level rules for the ``supplier-invoices`` type: organisation defaults and harvest readiness.
 
 A supplier-invoice dataset is refused on save when dataportal.se or avoindata.fi could not use it, with
-the message on the field to fix (the organisation's identifier shows on ``owner_org``).
+the message on the field to fix (the organisation's identifier shows on ``owner_org``). A dataset that
+ckanext-harvest saves from another catalogue is taken as its publisher described it: it keeps that
+publisher, and neither takes defaults from nor is judged by the harvest source's organisation.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
+from ckan import model
 
 from ckanext.openup import organisations, vocabularies
 from ckanext.openup.logic.validators import LANGUAGE_NAMES, is_empty
@@ -31,8 +35,21 @@ def _texts(value: Any) -> dict[str, Any]:
     return parsed if isinstance(parsed, dict) else {}
 
 
+def harvested_dataset(package_id: Any) -> bool:
+    """Whether ckanext-harvest imports (or imported) the dataset ``package_id`` from a harvest source."""
+    # The harvester records the dataset's id on its harvest object before package_create/update runs,
+    # so this holds during validation; an API caller cannot fake it with an extra.
+    if not package_id or not isinstance(package_id, str) or not plugins.plugin_loaded("harvest"):
+        return False
+    from ckanext.harvest.model import HarvestObject
+
+    return model.Session.query(HarvestObject.id).filter(HarvestObject.package_id == package_id).first() is not None
+
+
 def openup_organization_defaults(key, data, errors, context):
     """Fill empty contact, spatial, specification and frequency fields from the owning organisation."""
+    if harvested_dataset(data.get(("id",))):
+        return  # the harvest source's organisation is not the publisher
     organisation = organisations.organisation(data.get(("owner_org",)))
     if not organisation:
         return
@@ -49,8 +66,27 @@ def openup_organization_defaults(key, data, errors, context):
             data[field] = default
 
 
+def _specification_rules(conforms_to: Any) -> dict[str, Any]:
+    """The country rules of the specification a dataset cites (a harvested one has no country of its own)."""
+    for rules in vocabularies.COUNTRIES.values():
+        if rules["conforms_to"] in str(conforms_to or ""):
+            return rules
+    return organisations.country_rules(None)
+
+
+def _set_core_texts(data: dict, errors: dict, primary_language: str) -> None:
+    """CKAN's own title and notes (search, lists) in the primary language, else the first given."""
+    for field, core in (("title_translated", "title"), ("notes_translated", "notes")):
+        texts = _texts(data.get((field,)))
+        if texts and not errors.get((field,)):
+            data[(core,)] = texts.get(primary_language) or next(iter(texts.values()))
+
+
 def openup_supplier_invoice_checks(key, data, errors, context):
     """Refuse what would break the harvest; set the core title and description from the primary language."""
+    if harvested_dataset(data.get(("id",))):
+        _set_core_texts(data, errors, _specification_rules(data.get(("conforms_to",)))["required_languages"][0])
+        return
     organisation = organisations.organisation(data.get(("owner_org",)))
     if organisation is None:
         _add_error(errors, ("owner_org",), _("Supplier invoices must belong to an organisation"))
@@ -69,7 +105,7 @@ def openup_supplier_invoice_checks(key, data, errors, context):
             ),
         )
 
-    for field, core in (("title_translated", "title"), ("notes_translated", "notes")):
+    for field in ("title_translated", "notes_translated"):
         if errors.get((field,)):
             continue
         texts = _texts(data.get((field,)))
@@ -82,9 +118,7 @@ def openup_supplier_invoice_checks(key, data, errors, context):
                         LANGUAGE_NAMES.get(lang, lang), lang, country or "SE"
                     ),
                 )
-        primary = rules["required_languages"][0]
-        if texts:
-            data[(core,)] = texts.get(primary) or next(iter(texts.values()))
+    _set_core_texts(data, errors, rules["required_languages"][0])
 
     if is_empty(data.get(("contact_email",))) and not errors.get(("contact_email",)):
         _add_error(

@@ -20,7 +20,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ckanext.openup import organisations, vocabularies
-from ckanext.openup.profiles import concepts, graph_text, series
+from ckanext.openup.profiles import concepts, dataset_types, graph_text, series
 from ckanext.openup.profiles.namespaces import DCAT, DCT, FOAF, SPDX, VCARD
 
 LICENCE_IDS = {uri: licence_id for licence_id, uri in vocabularies.LICENCE_URIS.items()}
@@ -214,7 +214,15 @@ class DCATAPSEProfile(EuropeanDCATAP3Profile):
     # --- dataset: RDF -> CKAN -------------------------------------------------------------------
 
     def parse_dataset(self, dataset_dict: dict, dataset_ref: URIRef) -> dict:
+        # A harvester parses as plain `dataset`: read a supplier-invoice dataset with its own schema instead.
+        incoming_type = dataset_types.incoming_dataset_type(self.g, dataset_ref)
+        schema = dataset_types.scheming_schema(incoming_type) if incoming_type else None
+        if schema:
+            self._dataset_schema = schema
+            self._form_languages = schema.get("form_languages")
         dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
+        if schema:
+            dataset_dict["type"] = incoming_type
 
         distributions = {str(node): node for node in self._distributions(dataset_ref)}
         for resource in dataset_dict.get("resources", []):

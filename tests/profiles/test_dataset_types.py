@@ -1,0 +1,54 @@
+"""DCAT-AP-SE profile, RDF -> CKAN: a harvester's parser (plain ``dataset`` type) gets supplier-invoice datasets
+with their own type and schema fields; other datasets stay plain."""
+
+from pathlib import Path
+
+import pytest
+from ckanext.dcat.processors import RDFParser
+
+from tests.profiles.feeds import catalogue_graph
+from tests.supplier_invoices import SUNDSVALL, TAMPERE, create_organisation, create_supplier_invoice
+
+OBLIGATORISKT = Path(__file__).resolve().parents[3] / "shared" / "reference" / "dcat-ap-se" / "obligatoriskt.rdf"
+
+
+def parse_as_a_harvester(text: str) -> list[dict]:
+    parser = RDFParser()  # what ckanext-dcat's dcat_rdf harvester builds: dataset_type "dataset"
+    parser.parse(text, _format="xml")
+    return list(parser.datasets())
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+@pytest.mark.parametrize(
+    ("fields", "title_language", "specification"),
+    [
+        (SUNDSVALL, "sv", "https://lankadedata.se/spec/leverantorsreskontra"),
+        (TAMPERE, "fi", "https://www.kuntaliitto.fi/julkaisut/2021/"
+                        "2112-kuntien-ja-kuntayhtymien-ostolaskudatan-avaamisen-ohje"),
+    ],
+)
+def test_supplier_invoice_dataset_is_parsed_with_its_own_type_and_fields(fields, title_language, specification):
+    organisation = create_organisation(fields)
+    text, _ = catalogue_graph(organisation, [create_supplier_invoice(organisation, year=2024)])
+    [dataset] = parse_as_a_harvester(text)
+
+    assert dataset["type"] == "supplier-invoices"
+    expected_titles = {"sv": "Leverantörsfakturor 2024", "en": "Supplier invoices 2024"}
+    if title_language == "fi":
+        expected_titles["fi"] = "Ostolaskut 2024"
+    assert {lang: text for lang, text in dataset["title_translated"].items() if text} == expected_titles
+    notes = f"Supplier invoices paid by {fields['title']} in 2024, one file per month."
+    assert dataset["notes_translated"]["en"] == notes
+    assert dataset["year"] == "2024"
+    assert dataset["conforms_to"] in (specification, [specification], f'["{specification}"]')
+    assert dataset["contact_email"] == fields["contact_email"]
+    extras = {extra["key"] for extra in dataset["extras"]}
+    assert not {"title_translated", "year", "theme", "conforms_to", "contact_email"} & extras
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_other_datasets_stay_plain_datasets():
+    [dataset] = parse_as_a_harvester(OBLIGATORISKT.read_text(encoding="utf-8"))
+    assert dataset.get("type") in (None, "dataset")
+    assert dataset["title"] == "Matvaruaffärer i Sverige"
+    assert "title_translated" not in dataset
