@@ -1,0 +1,195 @@
+"""Private, draft and deleted supplier-invoice datasets never leak, whoever asks and wherever they look.
+
+Every surface that lists or shows datasets (feeds, catalogue, API, pages) is asked by an anonymous visitor
+and by an administrator of another organisation, for a dataset in each hidden state; the response bodies
+must not hold its unique marker, name or id. Two controls prove the test can tell: the same surfaces show
+a public dataset, and a plain member of the owning organisation sees the private one where CKAN shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ckan.plugins as plugins
+import ckan.plugins.toolkit as toolkit
+import pytest
+import rdflib
+from ckan.lib import search as ckan_search
+from ckan.tests import factories
+from ckan.tests import helpers as ckan_helpers
+
+from tests.supplier_invoices import SUNDSVALL, VASTERAS, create_organisation, create_supplier_invoice, sysadmin_context
+
+pytestmark = [
+    pytest.mark.usefixtures("with_plugins"),
+    # One dataset a page, so the site-wide catalogue's Hydra paging is walked.
+    pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", 1),
+]
+
+HYDRA_NEXT = rdflib.URIRef("http://www.w3.org/ns/hydra/core#next")
+SITE_URL = "http://test.ckan.net"
+HIDDEN_STATES = ("private", "draft", "deleted")
+# ASCII markers: JSON, Turtle and HTML may escape "ö", never these.
+MARKERS = {"public": "publikmarker", "private": "privatmarker", "draft": "utkastmarker", "deleted": "raderadmarker"}
+YEARS = {"public": 2025, "private": 2024, "draft": 2023, "deleted": 2022}
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    """Sundsvall with one dataset per state, Västerås with its own; built once (the tests only read)."""
+    ckan_helpers.reset_db()
+    ckan_search.clear_all()
+    plugins.load_all()
+    try:
+        sundsvall = create_organisation(SUNDSVALL)
+        vasteras = create_organisation(VASTERAS)
+        datasets = {}
+        for state, marker in MARKERS.items():
+            year = YEARS[state]
+            datasets[state] = create_supplier_invoice(
+                sundsvall, year=year,
+                private=state == "private",
+                title_translated={"sv": f"Leverantörsfakturor {year} {marker}",
+                                  "en": f"Supplier invoices {year} {marker}"},
+                resources=[{"url": f"https://example.org/sundsvall/{marker}-{year}-01.csv", "format": "CSV",
+                            "period": f"{year}-01"}],
+                **({"state": "draft"} if state == "draft" else {}),
+            )
+        toolkit.get_action("package_delete")(sysadmin_context(), {"id": datasets["deleted"]["id"]})
+        datasets["deleted"] = toolkit.get_action("package_show")(sysadmin_context(), {"id": datasets["deleted"]["id"]})
+        create_supplier_invoice(vasteras, year=2025)
+
+        other_org_admin = factories.User(name="vasteras-admin")
+        owning_member = factories.User(name="sundsvall-member")
+        for user, organisation, role in ((other_org_admin, vasteras, "admin"), (owning_member, sundsvall, "member")):
+            toolkit.get_action("organization_member_create")(
+                sysadmin_context(), {"id": organisation["id"], "username": user["name"], "role": role})
+        tokens = {
+            "anonymous": None,
+            "other_org_admin": factories.APIToken(user=other_org_admin["name"])["token"],
+            "owning_member": factories.APIToken(user=owning_member["name"])["token"],
+        }
+    finally:
+        plugins.unload_all()
+    states = {d["id"]: d["state"] for d in datasets.values()}
+    assert list(states.values()) == ["active", "active", "draft", "deleted"], states
+    return {"datasets": datasets, "tokens": tokens}
+
+
+# -- surfaces: each returns the responses a viewer gets, given the dataset being looked for -------------
+
+def _get(app, path: str, token: str | None, **kwargs):
+    headers = dict(kwargs.pop("headers", {}), **({"Authorization": token} if token else {}))
+    return app.get(path, headers=headers, **kwargs)
+
+
+def _listing(path: str, **kwargs) -> Callable:
+    return lambda app, token, dataset: [_get(app, path, token, **kwargs)]
+
+
+def _api(action: str, **params) -> Callable:
+    return _listing(f"/api/3/action/{action}", query_string=params)
+
+
+def _site_catalogue(extension: str, rdf_format: str) -> Callable:
+    """Every page of ckanext-dcat's /catalog.*, following hydra:next."""
+    def surface(app, token, dataset):
+        responses, path = [], f"/catalog.{extension}"
+        while path and len(responses) < 20:
+            responses.append(_get(app, path, token))
+            if responses[-1].status_code != 200:
+                break
+            page = rdflib.Graph().parse(data=responses[-1].get_data(as_text=True), format=rdf_format)
+            following = next(page.objects(None, HYDRA_NEXT), None)
+            path = str(following).removeprefix(SITE_URL) if following else None
+        assert len(responses) > 1, "the catalogue was not paged"
+        return responses
+    return surface
+
+
+def _addressed(path_template: str) -> Callable:
+    """A URL naming the dataset itself (a hidden one must be refused)."""
+    def surface(app, token, dataset):
+        path = path_template.format(id=dataset["id"], name=dataset["name"],
+                                    resource_id=dataset["resources"][0]["id"])
+        return [_get(app, path, token)]
+    return surface
+
+
+LISTINGS = {
+    "org feed rdf": _listing("/organization/sundsvall/catalog.rdf"),
+    "org feed ttl": _listing("/organization/sundsvall/catalog.ttl"),
+    "org feed jsonld": _listing("/organization/sundsvall/catalog.jsonld"),
+    "org feed negotiated": _listing("/organization/sundsvall/catalog", headers={"Accept": "text/turtle"}),
+    "site catalogue rdf": _site_catalogue("rdf", "xml"),
+    "site catalogue ttl": _site_catalogue("ttl", "turtle"),
+    "site catalogue jsonld": _site_catalogue("jsonld", "json-ld"),
+    "api package_search": _api("package_search", q="*:*", rows=1000, include_private="true",
+                               include_drafts="true"),
+    "api package_search by organisation": _api("package_search", fq="organization:sundsvall", rows=1000,
+                                               include_private="true"),
+    "api package_search supplier-invoices": _api("package_search", fq="dataset_type:supplier-invoices",
+                                                 q="leverantörsfakturor", include_private="true"),
+    "api package_list": _api("package_list"),
+    "api current_package_list_with_resources": _api("current_package_list_with_resources", limit=1000),
+    "api organization_show": _api("organization_show", id="sundsvall", include_datasets="true"),
+    "api dataset autocomplete": _listing("/api/2/util/dataset/autocomplete", query_string={"incomplete": "sundsvall"}),
+    "search page": _listing("/dataset/", query_string={"q": "leverantörsfakturor"}),
+    "supplier-invoices search page": _listing("/supplier-invoices/"),
+    "organisation page": _listing("/organization/sundsvall"),
+    "organisation search page": _listing("/organization/sundsvall", query_string={"q": "leverantörsfakturor"}),
+    "atom feed": _listing("/feeds/dataset.atom"),
+    "organisation atom feed": _listing("/feeds/organization/sundsvall.atom"),
+}
+ADDRESSED = {
+    "dataset rdf": _addressed("/dataset/{id}.rdf"),
+    "dataset ttl": _addressed("/dataset/{id}.ttl"),
+    "dataset jsonld": _addressed("/dataset/{name}.jsonld"),
+    "dataset page": _addressed("/supplier-invoices/{name}"),
+    "dataset page under /dataset": _addressed("/dataset/{id}"),
+    "resource page": _addressed("/supplier-invoices/{name}/resource/{resource_id}"),
+    "api package_show": _addressed("/api/3/action/package_show?id={id}"),
+    "api resource_show": _addressed("/api/3/action/resource_show?id={resource_id}"),
+}
+SURFACES = {**LISTINGS, **ADDRESSED}
+# Where CKAN shows a private dataset to the members of its organisation (feeds and catalogues never do).
+OWNERS_SEE_PRIVATE = ("api package_search", "api package_search by organisation", "search page",
+                      "organisation page", "dataset page", "dataset rdf", "api package_show")
+
+
+def _leaks(responses: list, dataset: dict, state: str, surface: str) -> list[str]:
+    telltales = [MARKERS[state], dataset["resources"][0]["url"]]
+    if surface in LISTINGS:  # an addressed URL may echo the id or name it was asked for
+        telltales += [dataset["id"], dataset["name"]]
+    return [telltale for telltale in telltales for r in responses if telltale in r.get_data(as_text=True)]
+
+
+def _text(responses: list) -> str:
+    return "".join(response.get_data(as_text=True) for response in responses)
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("viewer", ["anonymous", "other_org_admin"])
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_hidden_dataset_never_shown(app, catalogue, state, viewer, surface):
+    dataset = catalogue["datasets"][state]
+    responses = SURFACES[surface](app, catalogue["tokens"][viewer], dataset)
+    allowed = (403, 404) if surface in ADDRESSED else (200,)
+    assert [r.status_code for r in responses if r.status_code not in allowed] == []
+    assert _leaks(responses, dataset, state, surface) == []
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_control_public_dataset_is_shown_on_every_surface(app, catalogue, surface):
+    dataset = catalogue["datasets"]["public"]
+    responses = SURFACES[surface](app, None, dataset)
+    assert [r.status_code for r in responses if r.status_code != 200] == []
+    assert MARKERS["public"] in _text(responses) or dataset["name"] in _text(responses)
+
+
+@pytest.mark.parametrize("surface", OWNERS_SEE_PRIVATE)
+def test_control_member_of_the_owning_organisation_sees_the_private_dataset(app, catalogue, surface):
+    dataset = catalogue["datasets"]["private"]
+    responses = SURFACES[surface](app, catalogue["tokens"]["owning_member"], dataset)
+    assert [r.status_code for r in responses if r.status_code != 200] == []
+    assert MARKERS["private"] in _text(responses)
