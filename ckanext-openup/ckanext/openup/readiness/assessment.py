@@ -35,7 +35,8 @@ def assess(organisation: dict[str, Any], datasets: list[dict[str, Any]]) -> dict
     """Readiness of ``organisation`` with its ``datasets`` (all states; only public active ones are in the feed)."""
     started = time.perf_counter()
     public = [d for d in datasets if not d.get("private") and d.get("state") == "active"]
-    unpublished = [d for d in datasets if d not in public]
+    in_feed = {d["id"] for d in public}
+    unpublished = [d for d in datasets if d["id"] not in in_feed]
     report, graph = _check(organisation, public)
     problems = _Problems(organisation, graph, public)
     problems.add_report(report)
