@@ -103,3 +103,14 @@ def test_only_members_and_sysadmins_see_readiness(sundsvall, editor):
 def test_unknown_organisation_is_not_found():
     with pytest.raises(toolkit.ObjectNotFound):
         readiness_as(factories.Sysadmin(), "no-such-organisation")
+
+
+def test_organisation_without_public_datasets_is_not_ready_and_says_why(sundsvall, editor):
+    create_supplier_invoice(sundsvall, year=2024, private=True)
+
+    result = readiness_as(editor, "sundsvall")
+
+    assert result["status"] == "not_ready" and result["datasets_in_feed"] == 0
+    messages = [m for p in result["organization_problems"] for m in p["messages"]]
+    assert "the catalogue lists no dcat:dataset" in messages
+    assert "DCAT-AP recommends one of dcat:dataset, dcat:service" in messages

@@ -9,6 +9,7 @@ links to the forms are added when it is shown (``links.py``).
 from __future__ import annotations
 
 import datetime
+import re
 import time
 from typing import Any
 
@@ -26,6 +27,7 @@ from ckanext.openup.quality.rules import short
 from ckanext.openup.readiness import fields
 
 READY, IMPROVABLE, NOT_READY = "ready", "improvable", "not_ready"
+_SH_PATH = re.compile(r"sh:path ([\w:]+)")
 _SHACL_SEVERITY = {"Violation": VIOLATION, "Warning": WARNING}
 # MQA points a dataset cannot be faulted for: URL checks are not run here, compliance is SHACL's.
 _NOT_A_DATASET_PROBLEM = {"dcat_ap_compliance", "access_url_accessible", "download_url_accessible"}
@@ -200,8 +202,12 @@ class _Problems:
 
 def _shacl_message(severity: str, path: str, constraint: str, message: str) -> str:
     """pyshacl's message in the publisher's terms where the constraint is a plain "at least one"."""
+    verb = "requires" if severity == "Violation" else "recommends"
     if constraint == "MinCountConstraintComponent" and path:
-        return f"DCAT-AP {'requires' if severity == 'Violation' else 'recommends'} {path}"
+        return f"DCAT-AP {verb} {path}"
+    alternatives = _SH_PATH.findall(message) if constraint == "OrConstraintComponent" else []
+    if alternatives:
+        return f"DCAT-AP {verb} one of {', '.join(alternatives)}"
     return f"DCAT-AP: {message}"
 
 
