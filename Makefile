@@ -32,3 +32,4 @@ benchmarks: $(INSTALLED)
 	$(VENV)/bin/python benchmarks/search.py
 	$(VENV)/bin/python benchmarks/invoices.py
 	$(VENV)/bin/python benchmarks/check.py
+	$(VENV)/bin/python benchmarks/feed.py

@@ -199,3 +199,28 @@ def test_site_wide_catalogue_stays_well_formed_whatever_the_query(app, query):
     assert response.status_code == 200
     graph = rdflib.Graph().parse(data=response.data, format="xml")
     assert len(dataset_uris(graph)) == 1
+
+
+def test_streamed_feed_holds_every_search_page_and_the_same_graph_as_one_serialisation(app, monkeypatch):
+    from rdflib.compare import isomorphic
+
+    from ckanext.openup import harvest_feed
+
+    monkeypatch.setattr(harvest_feed, "SEARCH_PAGE", 2)
+    sundsvall = create_organisation(SUNDSVALL)
+    for year in range(2021, 2026):
+        create_supplier_invoice(sundsvall, year=year)
+    text = get_feed(app).get_data(as_text=True)
+    etree.fromstring(text.encode())
+    streamed = rdflib.Graph().parse(data=text, format="xml")
+    assert len(dataset_uris(streamed)) == 5
+    # Shared nodes (publisher, series) are written once, not once per dataset.
+    assert text.count('rdf:about="http://dataportal.se/organisation/SE2120002411"') == 1
+    assert text.count(f'rdf:about="{FEED}#supplier-invoices"') == 1
+
+    with app.flask_app.test_request_context():
+        datasets = harvest_feed.public_datasets(sundsvall["id"])
+        serializer = harvest_feed.OrganisationCatalogueSerializer()
+        whole = serializer.serialize_catalog(
+            harvest_feed.catalogue_description(sundsvall, datasets), datasets, _format="xml")
+    assert isomorphic(streamed, rdflib.Graph().parse(data=whole, format="xml"))

@@ -6,6 +6,7 @@ active dataset of the organisation. The catalogue node is named by the feed's ow
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -15,10 +16,11 @@ from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
 from rdflib import URIRef
 
-from ckanext.openup import organisations
+from ckanext.openup import organisations, rdf_stream
 
 FORMATS = ("rdf", "xml", "ttl", "jsonld")
-SEARCH_PAGE = 1000
+STREAMED_FORMATS = ("rdf", "xml")
+SEARCH_PAGE = 100
 
 _TITLES = {
     "sv": "Öppna data från {title}",
@@ -56,7 +58,12 @@ def feed_uri(organisation: dict[str, Any]) -> str:
 
 def public_datasets(organisation_id: str) -> list[dict[str, Any]]:
     """Every public, active dataset the organisation owns (drafts, private and deleted never)."""
-    datasets: list[dict[str, Any]] = []
+    return list(iter_public_datasets(organisation_id))
+
+
+def iter_public_datasets(organisation_id: str) -> Iterator[dict[str, Any]]:
+    """:func:`public_datasets` one search page at a time: the validated dicts the index keeps."""
+    start = 0
     while True:
         page = toolkit.get_action("package_search")(
             {"ignore_auth": True},
@@ -68,12 +75,13 @@ def public_datasets(organisation_id: str) -> list[dict[str, Any]]:
                 "include_drafts": False,
                 "sort": "name asc",
                 "rows": SEARCH_PAGE,
-                "start": len(datasets),
+                "start": start,
             },
         )
-        datasets.extend(page["results"])
-        if not page["results"] or len(datasets) >= page["count"]:
-            return [d for d in datasets if not d.get("private") and d.get("state") == "active"]
+        start += len(page["results"])
+        yield from (d for d in page["results"] if not d.get("private") and d.get("state") == "active")
+        if not page["results"] or start >= page["count"]:
+            return
 
 
 def catalogue_description(organisation: dict[str, Any], datasets: list[dict[str, Any]]) -> dict[str, Any]:
@@ -101,7 +109,20 @@ def catalogue_description(organisation: dict[str, Any], datasets: list[dict[str,
 
 def serialise(organisation: dict[str, Any], datasets: list[dict[str, Any]], _format: str = "rdf") -> str:
     """The organisation's catalogue with ``datasets`` in ``_format`` (rdf, xml, ttl or jsonld)."""
+    if _format in STREAMED_FORMATS:
+        return "".join(rdf_xml(organisation, datasets))
     serializer = OrganisationCatalogueSerializer()
-    return serializer.serialize_catalog(
-        catalogue_description(organisation, datasets), datasets, _format=_format
-    )
+    with organisations.known(organisation):
+        return serializer.serialize_catalog(
+            catalogue_description(organisation, datasets), datasets, _format=_format
+        )
+
+
+def rdf_xml(organisation: dict[str, Any], datasets: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The organisation's catalogue as RDF/XML chunks, one dataset of ``datasets`` at a time.
+
+    Memory stays that of one dataset however large the organisation (see :mod:`rdf_stream`).
+    """
+    serializer = OrganisationCatalogueSerializer()
+    with organisations.known(organisation):
+        yield from rdf_stream.catalogue_rdf_xml(serializer, catalogue_description(organisation, []), datasets)

@@ -6,6 +6,9 @@ The pure functions here are shared by the validators (on save) and the DCAT-AP-S
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import ckan.plugins.toolkit as toolkit
@@ -20,6 +23,8 @@ SWEDISH_PUBLISHER_URI = "http://dataportal.se/organisation/SE{number}"
 # The Finnish business register page of a Y-tunnus: stable, public and resolvable.
 FINNISH_PUBLISHER_URI = "https://tietopalvelu.ytj.fi/yritys/{number}"
 
+# Organisations a feed already holds, by id and name: its profiles ask for the owner of every dataset.
+_known: ContextVar[dict[str, dict[str, Any]] | None] = ContextVar("openup_known_organisations", default=None)
 _MUNICIPALITY_CODE = {"SE": re.compile(r"^\d{4}$"), "FI": re.compile(r"^\d{3}$")}
 
 
@@ -69,6 +74,9 @@ def organisation(id_or_name: str) -> dict[str, Any] | None:
     """The organisation's dict with its schema fields, or None when there is no such organisation."""
     if not id_or_name or not isinstance(id_or_name, str):
         return None
+    known = _known.get()
+    if known and id_or_name in known:
+        return known[id_or_name]
     try:
         return toolkit.get_action("organization_show")(
             {"ignore_auth": True},
@@ -84,3 +92,16 @@ def organisation(id_or_name: str) -> dict[str, Any] | None:
         )
     except toolkit.ObjectNotFound:
         return None
+
+
+@contextmanager
+def known(organisation: dict[str, Any]) -> Iterator[None]:
+    """Within the block, :func:`organisation` answers for ``organisation`` without asking the database.
+
+    For code that has just read the organisation and then describes many of its datasets (a feed).
+    """
+    token = _known.set({organisation["id"]: organisation, organisation["name"]: organisation})
+    try:
+        yield
+    finally:
+        _known.reset(token)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as toolkit
 from ckanext.dcat.utils import CONTENT_TYPES, parse_accept_header
-from flask import Blueprint, make_response
+from flask import Blueprint, Response, make_response, stream_with_context
 
 harvest = Blueprint("openup_harvest", __name__)
 
@@ -14,12 +14,14 @@ def organisation_catalogue(id: str, _format: str | None = None):
     if _format is None:
         _format = parse_accept_header(toolkit.request.headers.get("Accept", "")) or "rdf"
     try:
-        body = toolkit.get_action("openup_organization_catalog_show")({}, {"id": id, "format": _format})
+        body = toolkit.get_action("openup_organization_catalog_show")(
+            {}, {"id": id, "format": _format, "stream": True})
     except toolkit.ObjectNotFound:
         return toolkit.abort(404, toolkit._("Organisation not found"))
     except toolkit.ValidationError as error:
         return toolkit.abort(400, str(error.error_dict.get("format", error)))
-    response = make_response(body)
+    # RDF/XML comes one dataset at a time: a large organisation's feed is never held whole.
+    response = make_response(body) if isinstance(body, str) else Response(stream_with_context(body))
     response.headers["Content-Type"] = f"{CONTENT_TYPES[_format]}; charset=utf-8"
     return response
 

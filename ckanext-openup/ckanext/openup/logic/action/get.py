@@ -17,6 +17,8 @@ def openup_organization_catalog_show(context: dict, data_dict: dict[str, Any]) -
 
     :param id: the organisation's id or name
     :param format: ``rdf`` (RDF/XML, the default), ``xml``, ``ttl`` or ``jsonld``
+    :param stream: RDF/XML only: return an iterator of text chunks, written one dataset at a time,
+        instead of one string (optional, default false; for the harvest URL's view)
     :returns: the serialised catalogue
     """
     toolkit.check_access("openup_organization_catalog_show", context, data_dict)
@@ -26,6 +28,9 @@ def openup_organization_catalog_show(context: dict, data_dict: dict[str, Any]) -
     organisation = organisations.organisation(toolkit.get_or_bust(data_dict, "id"))
     if not organisation or organisation.get("state") != "active" or not organisation.get("is_organization"):
         raise toolkit.ObjectNotFound("Organisation not found")
+    if _format in harvest_feed.STREAMED_FORMATS:
+        chunks = harvest_feed.rdf_xml(organisation, harvest_feed.iter_public_datasets(organisation["id"]))
+        return chunks if toolkit.asbool(data_dict.get("stream", False)) else "".join(chunks)
     datasets = harvest_feed.public_datasets(organisation["id"])
     return harvest_feed.serialise(organisation, datasets, _format)
 
