@@ -118,6 +118,19 @@ def test_publisher_type_outside_adms_list():
     assert (VIOLATION, "publisher", str(PUBLISHER), "dct:type") in findings
 
 
+def test_publisher_uri_convention_is_asked_of_swedish_publishers_only():
+    finnish = URIRef("https://tietopalvelu.ytj.fi/yritys/0211675-2")
+
+    def to_finnish(graph):
+        rename(graph, PUBLISHER, finnish)
+        graph.set((finnish, DCT.identifier, Literal("0211675-2")))
+
+    assert all(subject != str(finnish) for _, _, subject, _ in breach(to_finnish))
+    swedish_elsewhere = URIRef("https://sundsvall.se/#kommunen")
+    findings = breach(lambda graph: rename(graph, PUBLISHER, swedish_elsewhere))
+    assert any(kind == WARNING and subject == str(swedish_elsewhere) for kind, _, subject, _ in findings)
+
+
 @pytest.mark.parametrize(("predicate", "replacement", "prop"), [
     (RDF.type, VCARD.Kind, "rdf:type"),
     (VCARD.fn, None, "vcard:fn"),

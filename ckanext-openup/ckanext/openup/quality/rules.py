@@ -15,6 +15,7 @@ import rdflib
 import rfc3987
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.term import Node
+from stdnum.fi import ytunnus
 
 from ckanext.openup.profiles.namespaces import ADMS, DCAT, DCATAP, DCT, FOAF, VCARD
 from ckanext.openup.quality.findings import BLOCKING, VIOLATION, WARNING, Finding
@@ -187,7 +188,8 @@ def _publisher_findings(graph: rdflib.Graph) -> list[Finding]:
                 VIOLATION, "exactly one dct:type from the ADMS publisher types needed "
                 "(e.g. http://purl.org/adms/publishertype/LocalAuthority)", kind="publisher",
                 subject=str(publisher), property="dct:type", value=", ".join(map(str, types))))
-        if isinstance(publisher, URIRef) and not PUBLISHER_URI.match(str(publisher)):
+        if (isinstance(publisher, URIRef) and not PUBLISHER_URI.match(str(publisher))
+                and not _is_finnish(graph.value(publisher, DCT.identifier))):
             findings.append(Finding(WARNING, "publisher URI is not http://dataportal.se/organisation/SE<orgnr> "
                                     "(dataportal.se merges publishers by it)", kind="publisher",
                                     subject=str(publisher)))
@@ -195,6 +197,11 @@ def _publisher_findings(graph: rdflib.Graph) -> list[Finding]:
             findings.append(Finding(VIOLATION, "the same URI names a contact point and a publisher",
                                     kind="publisher", subject=str(publisher)))
     return findings
+
+
+def _is_finnish(identifier: Node | None) -> bool:
+    # dataportal.se's URI convention is for Swedish bodies; a Finnish one (Y-tunnus) goes to avoindata.fi.
+    return identifier is not None and ytunnus.is_valid(str(identifier))
 
 
 def _contact_findings(graph: rdflib.Graph) -> list[Finding]:
