@@ -9,8 +9,6 @@ import pyshacl
 import rdflib
 from rdflib.namespace import SH
 
-REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "reference"
-DCAT_AP_SHAPES = REFERENCE / "shacl" / "dcat-ap-3.0.1"
 OWN_SHAPES = (
     Path(__file__).resolve().parent.parent
     / "ckanext-openup" / "ckanext" / "openup" / "quality" / "shapes" / "dcat-ap-se.ttl"

@@ -1,15 +1,13 @@
 """DCAT-AP-SE profile, RDF -> CKAN: a harvester's parser (plain ``dataset`` type) gets supplier-invoice datasets
 with their own type and schema fields; other datasets stay plain."""
 
-from pathlib import Path
 
 import pytest
 from ckanext.dcat.processors import RDFParser
 
 from tests.profiles.feeds import catalogue_graph
+from tests.reference import OBLIGATORISKT
 from tests.supplier_invoices import SUNDSVALL, TAMPERE, create_organisation, create_supplier_invoice
-
-OBLIGATORISKT = Path(__file__).resolve().parents[3] / "shared" / "reference" / "dcat-ap-se" / "obligatoriskt.rdf"
 
 
 def parse_as_a_harvester(text: str) -> list[dict]:

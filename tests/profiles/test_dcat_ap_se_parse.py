@@ -1,6 +1,5 @@
 """DCAT-AP-SE profile, RDF -> CKAN: DIGG's example and our own feeds parse back to the same statements."""
 
-from pathlib import Path
 
 import pytest
 import rdflib
@@ -9,9 +8,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from tests.profiles.feeds import catalogue_graph
+from tests.reference import OBLIGATORISKT
 from tests.supplier_invoices import SUNDSVALL, create_organisation, create_supplier_invoice
 
-OBLIGATORISKT = Path(__file__).resolve().parents[3] / "shared" / "reference" / "dcat-ap-se" / "obligatoriskt.rdf"
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 VCARD = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")

@@ -12,7 +12,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from tests.profiles.feeds import catalogue_graph, three_organisations_feed
-from tests.shacl import DCAT_AP_SHAPES, OWN_SHAPES, severities, shacl_results
+from tests.reference import DCAT_AP_SHAPES
+from tests.shacl import OWN_SHAPES, severities, shacl_results
 from tests.supplier_invoices import SUNDSVALL, TAMPERE, create_organisation, create_supplier_invoice
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]

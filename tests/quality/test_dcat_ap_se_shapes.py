@@ -5,9 +5,8 @@ from pathlib import Path
 import rdflib
 
 from ckanext.openup.quality import DCAT_AP_SE_SHAPES
+from tests.reference import OBLIGATORISKT
 from tests.shacl import OWN_SHAPES, shacl_results
-
-OBLIGATORISKT = Path(__file__).resolve().parents[3] / "shared" / "reference" / "dcat-ap-se" / "obligatoriskt.rdf"
 
 BROKEN = """
 @prefix dcat: <http://www.w3.org/ns/dcat#> .

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import rdflib
 from rdflib import RDF, BNode, Literal, URIRef
@@ -20,8 +18,8 @@ from tests.quality.conftest import (
     dataset_uri,
     distribution_uri,
 )
+from tests.reference import OBLIGATORISKT
 
-OBLIGATORISKT = Path(__file__).resolve().parents[3] / "shared" / "reference" / "dcat-ap-se" / "obligatoriskt.rdf"
 DATASET = dataset_uri(0)
 DISTRIBUTION = distribution_uri(0)
 

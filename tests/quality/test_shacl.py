@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from importlib.resources import files
-from pathlib import Path
 
 import rdflib
 from rdflib import RDF, XSD, BNode, Literal, URIRef
@@ -11,8 +10,7 @@ from rdflib import RDF, XSD, BNode, Literal, URIRef
 from ckanext.openup.profiles.namespaces import DCAT, DCT
 from ckanext.openup.quality import shacl
 from tests.quality.conftest import BASE, add_distribution, complete_catalogue, dataset_uri, distribution_uri
-
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "shacl" / "dcat-ap-3.0.1"
+from tests.reference import DCAT_AP_SHAPES as REFERENCE
 
 
 def as_set(results):

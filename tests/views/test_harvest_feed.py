@@ -8,7 +8,8 @@ from lxml import etree
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from tests.shacl import DCAT_AP_SHAPES, OWN_SHAPES, severities, shacl_results
+from tests.reference import DCAT_AP_SHAPES
+from tests.shacl import OWN_SHAPES, severities, shacl_results
 from tests.supplier_invoices import (
     SUNDSVALL,
     TAMPERE,
