@@ -8,7 +8,6 @@ publisher, and neither takes defaults from nor is judged by the harvest source's
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import ckan.plugins as plugins
@@ -16,23 +15,13 @@ import ckan.plugins.toolkit as toolkit
 from ckan import model
 
 from ckanext.openup import organisations, vocabularies
-from ckanext.openup.logic.validators import LANGUAGE_NAMES, is_empty
+from ckanext.openup.logic.validators import LANGUAGE_NAMES, fluent_tags_output, is_empty
 
 _ = toolkit._
 
 
 def _add_error(errors: dict, key: tuple, message: str) -> None:
     errors.setdefault(key, []).append(message)
-
-
-def _texts(value: Any) -> dict[str, Any]:
-    if isinstance(value, dict):
-        return value
-    try:
-        parsed = json.loads(value)
-    except (TypeError, ValueError):
-        return {}
-    return parsed if isinstance(parsed, dict) else {}
 
 
 def harvested_dataset(package_id: Any) -> bool:
@@ -77,7 +66,7 @@ def _specification_rules(conforms_to: Any) -> dict[str, Any]:
 def _set_core_texts(data: dict, errors: dict, primary_language: str) -> None:
     """CKAN's own title and notes (search, lists) in the primary language, else the first given."""
     for field, core in (("title_translated", "title"), ("notes_translated", "notes")):
-        texts = _texts(data.get((field,)))
+        texts = fluent_tags_output(data.get((field,)))
         if texts and not errors.get((field,)):
             data[(core,)] = texts.get(primary_language) or next(iter(texts.values()))
 
@@ -108,7 +97,7 @@ def openup_supplier_invoice_checks(key, data, errors, context):
     for field in ("title_translated", "notes_translated"):
         if errors.get((field,)):
             continue
-        texts = _texts(data.get((field,)))
+        texts = fluent_tags_output(data.get((field,)))
         for lang in rules["required_languages"]:
             if not texts.get(lang):
                 _add_error(

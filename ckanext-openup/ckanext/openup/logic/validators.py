@@ -154,8 +154,8 @@ def fluent_tags(field: dict, schema: dict):
     return validator
 
 
-def fluent_tags_output(value: Any) -> dict[str, list[str]]:
-    """The stored JSON as a language -> keywords dict."""
+def fluent_tags_output(value: Any) -> dict[str, Any]:
+    """The stored JSON as a language -> value dict (keywords here; any fluent field's stored map)."""
     if isinstance(value, dict):
         return value
     try:
