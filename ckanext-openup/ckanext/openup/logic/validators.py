@@ -90,14 +90,19 @@ def fluent_text(field: dict, schema: dict):
             text = xml_safe(text).strip()
             if text:
                 cleaned[lang] = text
-        if not cleaned:
-            if field.get("required"):
-                errors[key].append(_("Missing value"))
-            data.pop(key, None)
-            raise StopOnError
-        data[key] = json.dumps(cleaned, ensure_ascii=False)
+        _store_language_map(key, data, errors, cleaned, required=bool(field.get("required")))
 
     return validator
+
+
+def _store_language_map(key, data, errors, cleaned: dict[str, Any], required: bool) -> None:
+    """Store the non-empty per-language map as JSON; drop the field (an error if required) when empty."""
+    if not cleaned:
+        if required:
+            errors[key].append(_("Missing value"))
+        data.pop(key, None)
+        raise StopOnError
+    data[key] = json.dumps(cleaned, ensure_ascii=False)
 
 
 def fluent_text_output(value: Any) -> dict[str, str]:
@@ -146,10 +151,7 @@ def fluent_tags(field: dict, schema: dict):
             errors[key].append(error.error)
             raise StopOnError from error
         cleaned = {lang: words for lang, words in cleaned.items() if words}
-        if not cleaned:
-            data.pop(key, None)
-            raise StopOnError
-        data[key] = json.dumps(cleaned, ensure_ascii=False)
+        _store_language_map(key, data, errors, cleaned, required=False)
 
     return validator
 
