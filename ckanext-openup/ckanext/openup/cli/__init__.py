@@ -6,16 +6,38 @@ into plain messages and exit codes (0 ok, 1 problems found, 2 usage error).
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from ckanext.openup.cli.check import check_command
-from ckanext.openup.cli.demo import demo
-from ckanext.openup.cli.inspect import inspect_command
-from ckanext.openup.cli.prepare import prepare_command
-from ckanext.openup.cli.publish import publish_command
+# Each command is imported when it runs: ``check`` and ``publish`` pull in CKAN, pyshacl and
+# ckanapi (about a second), which ``inspect`` and ``prepare`` should not wait for.
+COMMANDS = {
+    "demo": "ckanext.openup.cli.demo:demo",
+    "inspect": "ckanext.openup.cli.inspect:inspect_command",
+    "prepare": "ckanext.openup.cli.prepare:prepare_command",
+    "publish": "ckanext.openup.cli.publish:publish_command",
+    "check": "ckanext.openup.cli.check:check_command",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported by name when used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ckanext-openup")
 def openup() -> None:
     """Publish municipal procurement data (supplier invoices) to CKAN as DCAT-AP.
@@ -24,10 +46,3 @@ def openup() -> None:
     Example:
       openup demo            # start a local demo catalogue on http://127.0.0.1:5000
     """
-
-
-openup.add_command(demo)
-openup.add_command(inspect_command)
-openup.add_command(prepare_command)
-openup.add_command(publish_command)
-openup.add_command(check_command)

@@ -6,14 +6,13 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ckanext.openup.procurement.checks import ERROR, CheckedRow, Finding, InvoiceChecker
+from ckanext.openup.procurement.checks import ERROR, CheckedBatch, Finding, InvoiceChecker
 from ckanext.openup.procurement.summary import InvoiceSummary
 from ckanext.openup.procurement.tables import InvoiceTable, open_invoice_table
 from ckanext.openup.procurement.variants import ColumnMapping, recognise_header
 
-# Called with (bytes read, file size) every few thousand rows.
+# Called with (bytes read, file size) after each batch of rows.
 Progress = Callable[[int, int], None]
-PROGRESS_EVERY_ROWS = 5000
 
 
 @dataclass
@@ -68,19 +67,18 @@ def table_layout(table: InvoiceTable) -> dict[str, object]:
 
 
 def run_with_progress(
-    table: InvoiceTable, rows: Iterator[CheckedRow], progress: Progress | None
-) -> Iterator[CheckedRow]:
-    """Wrap a row iterator so ``progress`` hears about bytes read now and then."""
+    table: InvoiceTable, batches: Iterator[CheckedBatch], progress: Progress | None
+) -> Iterator[CheckedBatch]:
+    """Wrap an iterator of checked batches so ``progress`` hears about bytes read after each."""
     if progress is None:
-        return rows
-    return _counted(table, rows, progress)
+        return batches
+    return _counted(table, batches, progress)
 
 
-def _counted(table: InvoiceTable, rows: Iterator[CheckedRow], progress: Progress) -> Iterator[CheckedRow]:
-    for number, row in enumerate(rows, start=1):
-        if number % PROGRESS_EVERY_ROWS == 0:
-            progress(table.bytes_read(), table.size)
-        yield row
+def _counted(table: InvoiceTable, batches: Iterator[CheckedBatch], progress: Progress) -> Iterator[CheckedBatch]:
+    for batch in batches:
+        progress(table.bytes_read(), table.size)
+        yield batch
     progress(table.size, table.size)
 
 
@@ -89,8 +87,8 @@ def inspect_invoice_file(path: str | os.PathLike[str], progress: Progress | None
     with open_invoice_table(path) as table:
         mapping = recognise_header(table.path, table.header)
         checker = InvoiceChecker(mapping)
-        rows = checker.check_rows(table.rows, all_text=table.format == "csv")
-        for _row in run_with_progress(table, rows, progress):
+        batches = checker.check_batches(table.rows, all_text=table.format == "csv")
+        for _batch in run_with_progress(table, batches, progress):
             pass
         return finish_inspection(table, mapping, checker)
 

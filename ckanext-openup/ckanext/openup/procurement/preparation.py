@@ -1,6 +1,7 @@
 """``prepare``: write canonical files (spec 1.1 columns, UTF-8, comma, decimal point, ISO dates).
 
-One pass over each input: rows are checked, normalised, redacted and written as they are read.
+One pass over each input: batches of rows are checked (which also makes dates and amounts
+canonical), redacted and written as they are read.
 A supplier found to be a sole trader late in a file may have had rows written before that; those
 output files are then rewritten with the name redacted (rare, and cheap on canonical files).
 The input files are only ever opened for reading.
@@ -9,15 +10,15 @@ The input files are only ever opened for reading.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
-from ckanext.openup.procurement.checks import ERROR, CheckedRow, InvoiceChecker
+from ckanext.openup.procurement.checks import ERROR, CheckedBatch, InvoiceChecker
 from ckanext.openup.procurement.errors import InvoiceFileError
 from ckanext.openup.procurement.inspection import InspectionReport, Progress, finish_inspection, run_with_progress
 from ckanext.openup.procurement.prepared import OUTPUT_ENCODING, PreparedFile, file_sha256
@@ -27,18 +28,15 @@ from ckanext.openup.procurement.redaction import (
     SUPPLIER_ID,
     RedactionLog,
     SoleTraderRegister,
-    redact_row,
+    redact_rows,
 )
 from ckanext.openup.procurement.summary import InvoiceSummary
 from ckanext.openup.procurement.tables import open_invoice_table
-from ckanext.openup.procurement.values import format_amount, format_date
 from ckanext.openup.procurement.variants import SPEC_COLUMNS, recognise_header
 
 _DATE = SPEC_COLUMNS.index("datum")
-_AMOUNT = SPEC_COLUMNS.index("belopp")
 UNDATED = "undated"
 CELLS_PER_ROW = len(SPEC_COLUMNS)
-FLUSH_EVERY_ROWS = 2000
 
 
 class OutputConflictError(InvoiceFileError):
@@ -101,88 +99,107 @@ def check_outputs_free(sources: Iterable[str | os.PathLike[str]], out_dir: str |
             )
 
 
+class _CanonicalFile:
+    """One output file being written: under ``.partial`` until complete, hashed and counted as it goes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.partial = path.with_suffix(".csv.partial")
+        self.stream: BinaryIO = open(self.partial, "wb")  # closed in finish() or abandon()
+        self.sha256 = hashlib.sha256()
+        self.bytes = 0
+        self.rows = 0
+        self._write_text(",".join(SPEC_COLUMNS) + "\n")
+
+    def write(self, rows: Sequence[Sequence[str]]) -> None:
+        text = "\n".join(map(",".join, rows)) + "\n"
+        # Most batches need no quoting at all, which a few counts over the whole text show; csv
+        # writes the batches that do (a comma, quote or line end inside a value).
+        if (
+            text.count(",") != (CELLS_PER_ROW - 1) * len(rows)
+            or text.count("\n") != len(rows)
+            or '"' in text
+            or "\r" in text
+        ):
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(rows)
+            text = buffer.getvalue()
+        self._write_text(text)
+        self.rows += len(rows)
+
+    def _write_text(self, text: str) -> None:
+        data = text.encode(OUTPUT_ENCODING)
+        self.stream.write(data)
+        self.sha256.update(data)
+        self.bytes += len(data)
+
+    def finish(self) -> None:
+        self.stream.close()
+        os.replace(self.partial, self.path)
+
+    def abandon(self) -> None:
+        self.stream.close()
+        self.partial.unlink(missing_ok=True)
+
+
 class _MonthWriters:
-    """Open canonical CSV writers lazily, one per month (or one for the whole file)."""
+    """Canonical CSV files opened lazily, one per month (or one for the whole file)."""
 
     def __init__(self, out_dir: Path, stem: str, by_month: bool) -> None:
         self.out_dir = out_dir
         self.stem = stem
         self.by_month = by_month
-        self.streams: dict[str | None, TextIO] = {}
-        self.pending: dict[str | None, list[list[str]]] = {}
-        self.rows: Counter[str | None] = Counter()
+        self.files: dict[str | None, _CanonicalFile] = {}
 
     def path(self, month: str | None) -> Path:
         return self.out_dir / (f"{self.stem}-{month}.csv" if month else f"{self.stem}.csv")
 
-    def write(self, month: str | None, cells: list[str]) -> None:
-        key = month if self.by_month else None
-        batch = self.pending.get(key)
-        if batch is None:
-            self._open(key)
-            batch = self.pending[key]
-        batch.append(cells)
-        if len(batch) >= FLUSH_EVERY_ROWS:
-            self._flush(key)
+    def write(self, months: list[str], rows: list[Sequence[str]]) -> None:
+        """Write a batch of rows, each to the file of its month (``YYYY-MM`` or ``undated``)."""
+        if not self.by_month:
+            self._file(None).write(rows)
+        elif len(set(months)) == 1:
+            self._file(months[0]).write(rows)  # a file sorted by date: most batches are within one month
+        else:
+            by_month: dict[str, list[Sequence[str]]] = {}
+            for month, row in zip(months, rows, strict=True):
+                by_month.setdefault(month, []).append(row)
+            for month, month_rows in by_month.items():
+                self._file(month).write(month_rows)
 
-    def _open(self, key: str | None) -> None:
-        stream = open(self._partial(key), "w", encoding=OUTPUT_ENCODING, newline="")  # closed in finish() or abandon()
-        self.streams[key] = stream
-        stream.write(",".join(SPEC_COLUMNS) + "\n")
-        self.pending[key] = []
+    def _file(self, key: str | None) -> _CanonicalFile:
+        file = self.files.get(key)
+        if file is None:
+            file = self.files[key] = _CanonicalFile(self.path(key))
+        return file
 
-    def _flush(self, key: str | None) -> None:
-        batch = self.pending[key]
-        if not batch:
-            return
-        text = "\n".join([",".join(cells) for cells in batch]) + "\n"
-        # Most batches need no quoting at all, which a few counts over the whole text show; csv
-        # writes the batches that do (a comma, quote or line end inside a value).
-        if (
-            text.count(",") != (CELLS_PER_ROW - 1) * len(batch)
-            or text.count("\n") != len(batch)
-            or '"' in text
-            or "\r" in text
-        ):
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerows(batch)
-            text = buffer.getvalue()
-        self.streams[key].write(text)
-        self.rows[key] += len(batch)
-        batch.clear()
-
-    def describe(self, key: str | None, path: Path, source: str, summary: InvoiceSummary) -> PreparedFile:
+    def describe(self, key: str | None, source: str, summary: InvoiceSummary, rewritten: bool) -> PreparedFile:
         """The manifest entry of a finished file, from what was counted while writing it."""
+        file = self.files[key]
         # The period comes from the checked rows' dates: those of the file's month, or all.
         dates = [] if key == UNDATED else summary.dates(key if self.by_month else None)
         return PreparedFile(
-            path=os.fspath(path),
+            path=os.fspath(file.path),
             source=source,
             month=key if self.by_month else None,
-            rows=self.rows[key],
+            rows=file.rows,
             period_start=min(dates).isoformat() if dates else None,
             period_end=max(dates).isoformat() if dates else None,
-            bytes=path.stat().st_size,
-            sha256=file_sha256(path),
+            bytes=file.path.stat().st_size if rewritten else file.bytes,
+            sha256=file_sha256(file.path) if rewritten else file.sha256.hexdigest(),
         )
 
-    def _partial(self, key: str | None) -> Path:
-        return self.path(key).with_suffix(".csv.partial")
-
     def finish(self) -> list[tuple[str | None, Path]]:
-        """Close every file and move it into place; written under ``.partial`` until complete."""
+        """Close every file and move it into place."""
         done = []
-        for key, stream in sorted(self.streams.items(), key=lambda item: item[0] or ""):
-            self._flush(key)
-            stream.close()
-            os.replace(self._partial(key), self.path(key))
-            done.append((key, self.path(key)))
+        for key, file in sorted(self.files.items(), key=lambda item: item[0] or ""):
+            file.finish()
+            done.append((key, file.path))
         return done
 
     def abandon(self) -> None:
-        for key, stream in self.streams.items():
-            stream.close()
-            self._partial(key).unlink(missing_ok=True)
+        for file in self.files.values():
+            file.abandon()
 
 
 def prepare_invoice_file(
@@ -200,44 +217,36 @@ def prepare_invoice_file(
         country = mapping.variant.country
         writers = _MonthWriters(out, output_stem(source), by_month)
         log = RedactionLog()
-        report_counts = {"dates": 0, "amounts": 0}
+        rewrites = {"dates": 0, "amounts": 0}
         sole_traders = SoleTraderRegister()
         try:
-            rows = checker.check_rows(table.rows, all_text=table.format == "csv")
-            for row in run_with_progress(table, rows, progress):
-                month = _normalise(row, report_counts)
-                redact_row(row.cells, row.identity_numbers, country, sole_traders, log)
-                writers.write(month, row.cells)
+            batches = checker.check_batches(table.rows, all_text=table.format == "csv")
+            for batch in run_with_progress(table, batches, progress):
+                rewrites["dates"] += batch.dates_rewritten
+                rewrites["amounts"] += batch.amounts_rewritten
+                redact_rows(batch.rows, batch.identity_numbers, country, sole_traders, log)
+                writers.write(_months(batch) if by_month else [], batch.rows)
         except BaseException:
             writers.abandon()
             raise
         written = writers.finish()
-        _redact_late_sole_traders(written, sole_traders.late_names, country)
+        redacted_again = _redact_late_sole_traders(written, sole_traders.late_names, country)
         inspection = finish_inspection(table, mapping, checker)
-    files = [writers.describe(month, path, table.path, checker.summary) for month, path in written]
-    return PreparationReport(inspection, files, log, report_counts["dates"], report_counts["amounts"])
+    files = [writers.describe(month, table.path, checker.summary, path in redacted_again) for month, path in written]
+    return PreparationReport(inspection, files, log, rewrites["dates"], rewrites["amounts"])
 
 
-def _normalise(row: CheckedRow, counts: dict[str, int]) -> str | None:
-    """ISO date and decimal-point amount in place; returns the row's month (``YYYY-MM``) or ``undated``."""
-    cells = row.cells
-    text = cells[_DATE]
-    # A date that parsed and looks like YYYY-MM-DD is already canonical.
-    if row.date is not None and not (len(text) == 10 and text[4] == "-" and text[7] == "-"):
-        cells[_DATE] = format_date(row.date)
-        counts["dates"] += 1
-    if row.amount is not None:
-        canonical = format_amount(row.amount)
-        if cells[_AMOUNT] != canonical:
-            cells[_AMOUNT] = canonical
-            counts["amounts"] += 1
-    return cells[_DATE][:7] if row.date is not None else UNDATED
+def _months(batch: CheckedBatch) -> list[str]:
+    """Each row's month (``YYYY-MM``), or ``undated`` when its date could not be read."""
+    # A batch has a few distinct dates: name each one's month once.
+    month_of = {date: date.isoformat()[:7] if date else UNDATED for date in set(batch.dates)}
+    return list(map(month_of.__getitem__, batch.dates))
 
 
-def _redact_late_sole_traders(written: list[tuple[str | None, Path]], late: set[str], country: str) -> None:
-    # Rows written before their supplier was known to be a sole trader still carry the name.
+def _redact_late_sole_traders(written: list[tuple[str | None, Path]], late: set[str], country: str) -> set[Path]:
+    """Rewrite the files whose rows were written before their supplier was known to be a sole trader."""
     if not late:
-        return
+        return set()
     for _month, path in written:
         partial = path.with_suffix(".csv.redacting")
         with (
@@ -251,3 +260,4 @@ def _redact_late_sole_traders(written: list[tuple[str | None, Path]], late: set[
                     row[SUPPLIER_ID] = ""
                 writer.writerow(row)
         os.replace(partial, path)
+    return {path for _month, path in written}

@@ -5,7 +5,9 @@ The rule is documented for publishers in ``docs/privacy-redaction.md``; keep the
 
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -14,6 +16,7 @@ from ckanext.openup.procurement.variants import SPEC_COLUMNS
 
 SUPPLIER = SPEC_COLUMNS.index("leverantor")
 SUPPLIER_ID = SPEC_COLUMNS.index("leverantor_id")
+_supplier_of = operator.itemgetter(SUPPLIER)
 # What a sole trader's name becomes: the terms the Swedish and Finnish guides use.
 SOLE_TRADER_NAME = {"se": "Enskild näringsidkare", "fi": "Toiminimiyrittäjä"}
 # What an identity number inside any other text becomes.
@@ -79,6 +82,29 @@ class SoleTraderRegister:
         if name not in self.clean_names:
             self.clean_names.add(name)
             self._clean_by_key.setdefault(supplier_key(name), set()).add(name)
+
+
+def redact_rows(
+    rows: list[Sequence[str]],
+    identity_numbers: dict[int, dict[int, list[IdentityNumber]]],
+    country: str,
+    sole_traders: SoleTraderRegister,
+    log: RedactionLog,
+) -> None:
+    """Redact a batch of rows (spec column order) in place; ``identity_numbers`` are by row position.
+
+    Only rows with an identity number or a supplier name not yet written unredacted are looked at:
+    in most batches every supplier is a known company, and the batch is left as it is.
+    """
+    positions = set(identity_numbers)
+    unseen = set(map(_supplier_of, rows)).difference(sole_traders.clean_names)
+    if unseen:
+        positions.update(position for position, row in enumerate(rows) if row[SUPPLIER] in unseen)
+    # In line order: a name found to be a sole trader's applies to the rows after it.
+    for position in sorted(positions):
+        cells = list(rows[position])
+        redact_row(cells, identity_numbers.get(position, {}), country, sole_traders, log)
+        rows[position] = cells
 
 
 def redact_row(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from ckanext.openup.procurement.values import format_amount
 
 @dataclass
 class InvoiceSummary:
-    """Running totals over the rows of one file; ``add`` is called once per readable row."""
+    """Running totals over the rows of one file, counted batch by batch."""
 
     rows: int = 0
     total_amount: Decimal = Decimal(0)
@@ -21,19 +22,20 @@ class InvoiceSummary:
     _rows_per_date: Counter[datetime.date] = field(default_factory=Counter)
     _suppliers: set[str] = field(default_factory=set)
 
-    def add(self, date: datetime.date | None, amount: Decimal | None, supplier: str) -> None:
-        """Count one row; ``supplier`` is the supplier's id, or its name when the id is empty."""
-        self.rows += 1
-        if date is not None:
-            # Counting per date (a few hundred keys) is cheaper than comparing and formatting per row.
-            self._rows_per_date[date] += 1
-        if amount is not None:
-            self.total_amount += amount
-            if amount < 0:
-                self.credit_notes += 1
-                self.credit_amount += amount
-        if supplier:
-            self._suppliers.add(supplier)
+    def add_rows(
+        self, dates: Sequence[datetime.date | None], amounts: Iterable[Decimal], suppliers: Iterable[str]
+    ) -> None:
+        """Count a batch of rows: each row's date (None when it has none), the amounts that were read,
+        and each row's supplier (its id, or its name when the id is empty)."""
+        self.rows += len(dates)
+        # Counting per date (a few hundred keys) is cheaper than comparing and formatting per row.
+        self._rows_per_date.update(filter(None, dates))
+        amounts = list(amounts)
+        self.total_amount = sum(amounts, self.total_amount)
+        credits = [amount for amount in amounts if amount < 0]
+        self.credit_notes += len(credits)
+        self.credit_amount += sum(credits, Decimal(0))
+        self._suppliers.update(filter(None, suppliers))
 
     def dates(self, month: str | None = None) -> list[datetime.date]:
         """The distinct posting dates, all or those of one month (``YYYY-MM``)."""

@@ -8,13 +8,21 @@ floats: a float would change ``0.1 + 0.2`` in a yearly total.
 from __future__ import annotations
 
 import datetime
+import operator
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 _PLAIN_AMOUNT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 _SWEDISH_AMOUNT = re.compile(r"[+-]?[0-9]{1,3}(?: ?[0-9]{3})*,[0-9]+")
 _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:(?:,[0-9]{3})+|(?:\.[0-9]{3})+)")
+# Amounts whose canonical text is the text itself (no sign, leading zero or exponent to drop), and the
+# common Swedish form whose canonical text is the text without spaces and with a point.
+_CANONICAL = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
+_SWEDISH = r"-?(?:0|[1-9][0-9]{0,2}(?: [0-9]{3})+|[1-9][0-9]*),[0-9]+"
+# A whole column of them, joined by line ends: one match tells the common column apart.
+_COMMON_AMOUNT_COLUMN = re.compile(f"(?:{_CANONICAL}|{_SWEDISH})?(?:\n(?:{_CANONICAL}|{_SWEDISH})?)*")
 # Spaces used as thousands separators: space, no-break space, narrow no-break space, apostrophe.
 _THOUSANDS = str.maketrans("", "", " \u00a0\u202f'")
 EARLIEST_YEAR = 1990
@@ -73,6 +81,51 @@ def _parse_unusual_amount(text: str) -> Decimal | None:
 def format_amount(amount: Decimal) -> str:
     """Canonical amount text: decimal point, no thousands separator, no exponent."""
     return format(amount, "f")
+
+
+def amount_column(texts: Sequence[str]) -> tuple[list[str], list[Decimal], list[int]]:
+    """Canonical text of each amount in a column (stripped texts), their values, and where texts are not amounts.
+
+    An empty text stays empty and has no value; a text that is not an amount stays as it is.
+    Most columns hold only the common forms, which one regular expression over the whole column
+    recognises; the per-value parse is left for the rest.
+    """
+    joined = "\n".join(texts)
+    if _COMMON_AMOUNT_COLUMN.fullmatch(joined):
+        canonical = joined.replace(" ", "").replace(",", ".").split("\n")
+        # A line end inside a value would shift the values: then take the careful way.
+        if len(canonical) == len(texts):
+            return canonical, list(map(Decimal, filter(None, canonical))), []
+    canonical = list(texts)
+    values = []
+    invalid = []
+    for position, text in enumerate(texts):
+        if text:
+            amount = parse_amount_text(text)
+            if amount is None:
+                invalid.append(position)
+            else:
+                canonical[position] = format_amount(amount)
+                values.append(amount)
+    return canonical, values, invalid
+
+
+def date_column(texts: Sequence[str]) -> tuple[list[datetime.date | None], list[str], list[int]]:
+    """The date of each text in a column (stripped texts), their canonical text, and where texts are not dates.
+
+    An empty text stays empty with no date; a text that is not a date stays as it is. A year's
+    file has a few hundred distinct texts, so each is parsed once.
+    """
+    parsed = {text: parse_date_text(text) if text else None for text in set(texts)}
+    canonical_of = {text: date.isoformat() if date else text for text, date in parsed.items()}
+    invalid_texts = {text for text, date in parsed.items() if text and date is None}
+    invalid = [position for position, text in enumerate(texts) if text in invalid_texts] if invalid_texts else []
+    return list(map(parsed.__getitem__, texts)), list(map(canonical_of.__getitem__, texts)), invalid
+
+
+def count_changed(before: Sequence[str], after: Sequence[str]) -> int:
+    """How many values of a column a rewrite changed."""
+    return sum(map(operator.ne, before, after))
 
 
 def parse_date(value: object) -> datetime.date | None:
