@@ -15,7 +15,7 @@ import pytest
 from ckanext.openup.procurement.checks import BATCH_ROWS, CheckedBatch, InvoiceChecker
 from ckanext.openup.procurement.variants import SPEC_COLUMNS, recognise_header
 
-HEADER = [*SPEC_COLUMNS, "anteckning"]  # one column the spec does not know
+HEADER = [*SPEC_COLUMNS, "valuta", "anteckning"]  # valuta as in spec 1.0, and a column no spec knows
 # Values for each column: ordinary ones, and the kinds of trouble the checks look for.
 POOL = {
     "kopare_id": ["2120001355", "2120001355", "2120001356", ""],
@@ -33,6 +33,7 @@ POOL = {
     "avtal": ["", "AVT-1"],
     "kommun_id": ["1480", ""],
     "s_kod_nr": ["", "S1"],
+    "valuta": ["", "SEK", "sek", "EUR"],
     "anteckning": ["", "ok", "ring 811218-9876"],
 }
 

@@ -29,10 +29,30 @@ def hetu(ddmmyy: str, sign: str, individual: str) -> str:
 
 @pytest.mark.parametrize(
     "written",
-    ["811218-9876", "8112189876", "19811218-9876", "198112189876", "Anna 811218-9876 AB", "(811218-9876)"],
+    [
+        "811218-9876",
+        "8112189876",
+        "19811218-9876",
+        "198112189876",
+        "Anna 811218-9876 AB",
+        "(811218-9876)",
+        "811218 9876",
+        "19811218 9876",
+        "Anna 811218\u00a09876",
+    ],
 )
 def test_personnummer_found_in_every_written_form(written):
     assert [number.kind for number in find_identity_numbers(written)] == [PERSONNUMMER]
+
+
+def test_space_separated_number_keeps_its_position_for_redaction():
+    [number] = find_identity_numbers("Anna 811218 9876 AB")
+    assert "Anna 811218 9876 AB"[number.start : number.end] == "811218 9876"
+
+
+@pytest.mark.parametrize("text", ["556016 0680", "Faktura 123456 7890", "2024 1302,03", "12 345 678,90"])
+def test_space_separated_organisation_and_other_numbers_are_not_people(text):
+    assert find_identity_numbers(text) == []
 
 
 def test_plus_separator_marks_a_centenarian_and_is_still_a_personnummer():

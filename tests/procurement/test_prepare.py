@@ -140,3 +140,20 @@ def test_sole_trader_register_moves_earlier_spellings_to_late_names():
     register.add("anna andersson bygg")
     assert register.late_names == {"Anna  Andersson Bygg"}
     assert register.clean_names == {"Åkeriet AB"}
+
+
+def test_amount_in_another_currency_is_a_problem_left_in_the_output(tmp_path):
+    source = tmp_path / "in" / "valuta.csv"
+    source.parent.mkdir()
+    header = "kopare_id;kopare_text;verifikationsnummer;leverantor;leverantor_id;konto_nr;konto_text;datum;"
+    header += "forvaltning;faktura_nr;belopp;valuta\n"
+    row = "2120001355;Göteborgs Stad;{n};Bygg AB;5562000116;4010;Material;2024-01-31;KF;{n};100,00;{currency}\n"
+    source.write_text(
+        header + "".join(row.format(n=n, currency=c) for n, c in enumerate(["", "SEK", "EUR", "sek"])),
+        encoding="utf-8",
+    )
+    report = prepare_invoice_file(source, tmp_path / "out")
+    [finding] = [f for f in report.inspection.findings if f.code == "foreign-currency"]
+    assert (finding.count, finding.examples[0]["line"], finding.examples[0]["value"]) == (1, 4, "EUR")
+    assert finding.column == "valuta"
+    assert not report.ok

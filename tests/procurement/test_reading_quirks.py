@@ -140,3 +140,22 @@ def test_xlsx_date_stored_as_a_day_number_is_read_as_that_date(tmp_path):
     report = inspect_invoice_file(tmp_path / "serial.xlsx")
     assert report.summary.first_date.isoformat() == "2024-01-15"
     assert report.ok
+
+
+def test_xlsx_cover_sheet_is_skipped_and_a_second_invoice_sheet_is_an_error(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Information"
+    workbook.active.append(["Leverantörsreskontra 2024, Ale kommun"])
+    for title, amount in (("Januari", 100), ("Februari", 200)):
+        sheet = workbook.create_sheet(title)
+        sheet.append(["Leverantör", "Belopp", "Bokföringsdatum"])
+        sheet.append(["Åkeriet AB", amount, "2024-01-15"])
+    workbook.save(tmp_path / "sheets.xlsx")
+    report = inspect_invoice_file(tmp_path / "sheets.xlsx")
+    assert report.summary.rows == 1 and str(report.summary.total_amount) == "100"
+    [unread] = [finding for finding in report.findings if finding.code == "unread-rows"]
+    assert "'Februari'" in unread.message and unread.severity == "error"
+    assert any("'Information' was skipped" in note for note in report.notes)
+    assert any("read from sheet 'Januari'" in note for note in report.notes)

@@ -33,7 +33,7 @@ from ckanext.openup.procurement.values import (
     parse_date,
     parse_date_text,
 )
-from ckanext.openup.procurement.variants import SPEC_COLUMNS, ColumnMapping
+from ckanext.openup.procurement.variants import CURRENCY, SPEC_COLUMNS, ColumnMapping
 
 ERROR = "error"
 WARNING = "warning"
@@ -125,6 +125,8 @@ class InvoiceChecker:
         self._take_present = operator.itemgetter(*positions, *positions[:1]) if positions else _nothing
         self._present_date = self._mapped_indexes.index(_DATE) if _DATE in self._mapped_indexes else None
         self._unmapped = [i for i in range(len(mapping.header)) if i not in set(present.values())]
+        self._currency = CURRENCY[self.country]
+        self._currency_position = mapping.currency_position
         if mapping.missing_required:
             missing = ", ".join(mapping.missing_required)
             self.report(ERROR, "missing-column", "", None, f"required columns are missing from the header: {missing}")
@@ -164,6 +166,7 @@ class InvoiceChecker:
                 suspects.update(position for position, value in enumerate(columns[index]) if not value)
         suspects |= self._identity_suspects(columns, sources)
         suspects |= self._party_suspects(columns)
+        suspects |= self._currency_suspects(sources)
         suppliers = columns[_SUPPLIER_ID]
         if not all(suppliers):
             names = columns[_SUPPLIER]
@@ -271,6 +274,14 @@ class InvoiceChecker:
             return False
         return not self._party_problems(buyer_id, supplier, supplier_id, {})
 
+    def _currency_suspects(self, sources: list[list[Cell]]) -> set[int]:
+        """Rows whose amount is in another currency than the spec's (an empty ``valuta`` is the spec's)."""
+        if self._currency_position is None:
+            return set()
+        column = [cell_text(source[self._currency_position]) for source in sources]
+        foreign = {code for code in set(column) if code.strip().upper() not in ("", self._currency)}
+        return {position for position, code in enumerate(column) if code in foreign} if foreign else set()
+
     def check_row(self, line: int, cells: list[str], source: list[Cell]) -> RowIdentityNumbers:
         """Check one row and report what is wrong: required fields, identifiers, date, amount, identity numbers.
 
@@ -289,6 +300,8 @@ class InvoiceChecker:
         amount = parse_amount_text(cells[_AMOUNT]) if cells[_AMOUNT] else None
         if amount is None and cells[_AMOUNT]:
             self.report(ERROR, "invalid-amount", self.column_label(_AMOUNT), line, "not an amount", cells[_AMOUNT])
+        if self._currency_position is not None:
+            self._check_currency(line, cell_text(source[self._currency_position]).strip())
         # A cell that parsed as a date or an amount holds no identity number.
         unique_columns = self._unique_columns
         if (date is None and cells[_DATE]) or (amount is None and cells[_AMOUNT]):
@@ -299,6 +312,16 @@ class InvoiceChecker:
         if party not in self._clean_parties and self._check_party(line, cells, identity_numbers):
             self._clean_parties.add(party)
         return identity_numbers
+
+    def _check_currency(self, line: int, code: str) -> None:
+        if code.upper() in ("", self._currency):
+            return
+        column = self.mapping.header[self._currency_position] if self._currency_position is not None else ""
+        message = (
+            f"the amount is in another currency than {self._currency}, which the spec's belopp is in; "
+            f"export it converted to {self._currency}, or leave the row out"
+        )
+        self.report(ERROR, "foreign-currency", column, line, message, code)
 
     def _check_party(self, line: int, cells: list[str], identity_numbers: RowIdentityNumbers) -> bool:
         """Report problems with buyer id, supplier id and supplier name; True when there were none."""

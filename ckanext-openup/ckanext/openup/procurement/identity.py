@@ -24,10 +24,11 @@ HENKILOTUNNUS = "henkilötunnus"
 # [0-9], not \d: \d also matches other scripts' digits, which the check-digit code rejects.
 _EDGE_BEFORE = r"(?<![0-9A-Za-z])"
 _EDGE_AFTER = r"(?![0-9A-Za-z])"
-_SWEDISH_SEPARATED = r"(?:19|20)?[0-9]{6}[-+][0-9]{4}"
-_SWEDISH_ANY = r"(?:19|20)?[0-9]{6}[-+]?[0-9]{4}"
+# A space (also a no-break space) is written for the hyphen too: "811218 9876".
+_SWEDISH_SEPARATED = r"(?:19|20)?[0-9]{6}[-+ \u00a0][0-9]{4}"
+_SWEDISH_ANY = r"(?:19|20)?[0-9]{6}[-+ \u00a0]?[0-9]{4}"
 _FINNISH = r"[0-9]{6}[-+ABCDEFYXWVU][0-9]{3}[0-9A-Y]"
-# Separated forms: YYYYMMDD-XXXX, YYMMDD-XXXX, YYMMDD+XXXX and DDMMYYCZZZQ (Finnish century signs).
+# Separated forms: YYYYMMDD-XXXX, YYMMDD-XXXX, YYMMDD XXXX, YYMMDD+XXXX and DDMMYYCZZZQ (Finnish century signs).
 _SEPARATED = re.compile(f"{_EDGE_BEFORE}(?:{_SWEDISH_SEPARATED}|{_FINNISH}){_EDGE_AFTER}")
 # Also the unseparated YYMMDDXXXX and YYYYMMDDXXXX.
 _ANY = re.compile(f"{_EDGE_BEFORE}(?:{_SWEDISH_ANY}|{_FINNISH}){_EDGE_AFTER}")
@@ -62,7 +63,7 @@ def find_identity_numbers(text: str, separated_only: bool = False) -> list[Ident
 @lru_cache(maxsize=65536)
 def classify_identity_number(candidate: str) -> str | None:
     """The kind of personal identity number ``candidate`` is, or None (it may be an organisationsnummer)."""
-    if len(candidate) == 11 and candidate[6] not in "-+" or candidate[6:7].isalpha():
+    if len(candidate) == 11 and candidate[6] not in "-+ \u00a0" or candidate[6:7].isalpha():
         return HENKILOTUNNUS if hetu.is_valid(candidate, allow_temporary=True) else None
     kind = _swedish_kind(candidate)
     if kind is None and len(candidate) == 11 and candidate[6] in "-+":
@@ -72,6 +73,9 @@ def classify_identity_number(candidate: str) -> str | None:
 
 
 def _swedish_kind(candidate: str) -> str | None:
+    if not candidate.isascii():
+        candidate = candidate.replace("\u00a0", "-")
+    candidate = candidate.replace(" ", "-")
     digits = candidate.replace("-", "").replace("+", "")
     core = digits[-10:]
     if core[2] >= "2":

@@ -97,6 +97,12 @@ def finish_inspection(table: InvoiceTable, mapping: ColumnMapping, checker: Invo
     """The report of a file whose rows have all been through ``checker``."""
     if checker.summary.rows == 0:
         checker.report(ERROR, "no-rows", "", None, "the file has a header but no rows")
+    if table.unread_parts:
+        message = (
+            f"{', '.join(table.unread_parts)} also hold(s) invoice rows that were not read; put all rows in one "
+            "sheet, or save each sheet as a file of its own, and run again"
+        )
+        checker.report(ERROR, "unread-rows", "", None, message)
     return InspectionReport(
         path=table.path,
         layout=table_layout(table),

@@ -43,6 +43,8 @@ class InvoiceTable:
     # Where rows are counted in messages: "line" (CSV), "row" (XLSX sheet) or "record" (JSON).
     row_unit: str = "line"
     notes: list[str] = field(default_factory=list)
+    # Parts of the file holding invoice rows that were not read (a workbook's other sheets).
+    unread_parts: list[str] = field(default_factory=list)
     bytes_read: Callable[[], int] = lambda: 0
     _closers: list[Callable[[], None]] = field(default_factory=list)
 

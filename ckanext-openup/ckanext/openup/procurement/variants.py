@@ -31,6 +31,9 @@ SPEC_COLUMNS = (
     "s_kod_nr",
 )
 SPEC_MANDATORY = SPEC_COLUMNS[:9]
+# The currency amounts are in, per country; a ``valuta`` column may name another one on some rows.
+CURRENCY = {"se": "SEK", "fi": "EUR"}
+CURRENCY_COLUMN = "valuta"
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,12 @@ class ColumnMapping:
     positions: dict[str, int]
     unknown_columns: tuple[str, ...]
     dropped_columns: tuple[str, ...]  # known to the variant but not part of the spec
+
+    @property
+    def currency_position(self) -> int | None:
+        """Where the file's ``valuta`` column is, if it has one."""
+        names = [normalise_header(name) for name in self.header]
+        return names.index(CURRENCY_COLUMN) if CURRENCY_COLUMN in names else None
 
     @property
     def missing_required(self) -> tuple[str, ...]:

@@ -1,13 +1,19 @@
-"""XLSX invoice exports: the first non-empty row of the first sheet is the header."""
+"""XLSX invoice exports: the first sheet whose first non-empty row is an invoice header is read.
+
+Sheets before it (a cover page, notes) are skipped. Later sheets with invoice rows are not read:
+rows in two sheets would share row numbers in every message, so the report asks for one sheet.
+"""
 
 from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from ckanext.openup.procurement.errors import UnreadableFileError
+from ckanext.openup.procurement.errors import UnknownHeaderError, UnreadableFileError
 from ckanext.openup.procurement.tables import Cell, InvoiceTable
+from ckanext.openup.procurement.variants import recognise_header
 
 
 def open_workbook_table(path: str, size: int) -> InvoiceTable:
@@ -18,28 +24,61 @@ def open_workbook_table(path: str, size: int) -> InvoiceTable:
         raise UnreadableFileError(path, "reading XLSX needs the openpyxl package") from None
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header_row, header = _find_header(rows)
+        found = _invoice_sheets(path, workbook.worksheets)
     except UnreadableFileError:
         raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, EOFError) as error:
         raise UnreadableFileError(path, f"not a readable XLSX workbook (damaged or truncated?): {error}") from None
-    if header is None:
+    if not found:
         workbook.close()
-        raise UnreadableFileError(path, "the workbook's first sheet is empty")
+        raise UnreadableFileError(path, "every sheet of the workbook is empty")
+    chosen = next((sheet for sheet in found if sheet.invoice), found[0])
     table = InvoiceTable(
         path=path,
         format="xlsx",
-        header=[("" if cell is None else str(cell)).strip() for cell in header],
-        rows=_workbook_rows(path, rows, header_row),
+        header=chosen.header,
+        rows=_workbook_rows(path, chosen.rows, chosen.header_row),
         size=size,
         row_unit="row",
     )
+    for sheet in found:
+        if sheet is chosen or not (chosen.invoice or sheet.invoice):
+            continue
+        if sheet.invoice:
+            table.unread_parts.append(f"sheet {sheet.name!r}")
+        else:
+            table.notes.append(f"sheet {sheet.name!r} was skipped: its first row is not an invoice header")
     if len(workbook.worksheets) > 1:
-        table.notes.append(f"the workbook has {len(workbook.worksheets)} sheets; only the first was read")
+        table.notes.append(f"rows were read from sheet {chosen.name!r}")
     table._closers.append(workbook.close)
     return table
+
+
+@dataclass
+class _Sheet:
+    name: str
+    header_row: int
+    header: list[str]
+    rows: Iterator[tuple[Any, ...]]
+    invoice: bool
+
+
+def _invoice_sheets(path: str, worksheets: list[Any]) -> list[_Sheet]:
+    """The non-empty sheets, each with its header and whether that is an invoice header."""
+    sheets = []
+    for worksheet in worksheets:
+        rows = worksheet.iter_rows(values_only=True)
+        header_row, header_cells = _find_header(rows)
+        if header_cells is None:
+            continue
+        header = [("" if cell is None else str(cell)).strip() for cell in header_cells]
+        try:
+            recognise_header(path, header)
+            invoice = True
+        except UnknownHeaderError:
+            invoice = False
+        sheets.append(_Sheet(worksheet.title, header_row, header, rows, invoice))
+    return sheets
 
 
 def _find_header(rows: Iterator[tuple[Any, ...]]) -> tuple[int, tuple[Any, ...] | None]:
