@@ -13,6 +13,7 @@ from ckanext.openup.procurement.identity import find_identity_numbers
 from ckanext.openup.procurement.preparation import OutputConflictError, check_outputs_free, prepare_invoice_file
 from ckanext.openup.procurement.prepared import describe_prepared_file, read_manifest, write_manifest
 from ckanext.openup.procurement.variants import SPEC_COLUMNS
+from ckanext.openup.vocabularies import COUNTRIES
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "procurement"
 
@@ -36,8 +37,31 @@ def test_prepared_file_is_utf8_comma_iso_dates_decimal_point_and_spec_columns(tm
 def test_finnish_dates_and_amounts_are_rewritten_to_canonical_form(tmp_path):
     report = prepare_invoice_file(DATA / "fi-kuntaliitto-2021.csv", tmp_path)
     rows = read_rows(Path(report.files[0].path))
-    assert [(row["datum"], row["belopp"]) for row in rows] == [("2023-01-31", "1234.56"), ("2023-02-01", "-10.00")]
+    assert [(row["Kirjauspäivämäärä"], row["Laskun summa ilman ALV"]) for row in rows] == [
+        ("2023-01-31", "1234.56"),
+        ("2023-02-01", "-10.00"),
+    ]
     assert report.dates_rewritten == 2
+
+
+def test_finnish_file_is_written_in_the_kuntaliitto_2021_columns_and_says_so(tmp_path):
+    report = prepare_invoice_file(DATA / "fi-kuntaliitto-2021.csv", tmp_path)
+    [prepared] = report.files
+    header = Path(prepared.path).read_text(encoding="utf-8").splitlines()[0]
+    # The guide's own names, in its order, for the columns the spec 1.1 model carries.
+    assert header == (
+        "Kuntanumero,Kunnan nimi,Kunnan y-tunnus,Vastuualue,Toimittajan nimi,Toimittajan y-tunnus,Tili,"
+        "Tilin nimi,Tositenumero,Laskun summa ilman ALV,Kirjauspäivämäärä"
+    )
+    assert prepared.conforms_to == COUNTRIES["FI"]["conforms_to"]
+    assert read_rows(Path(prepared.path))[0]["Kuntanumero"] == "837"
+    assert "Palveluluokka" in report.columns_dropped
+    assert describe_prepared_file(prepared.path, prepared.source) == prepared
+
+
+def test_swedish_file_cites_the_spec_version_it_follows(tmp_path):
+    [prepared] = prepare_invoice_file(DATA / "se-1.1-utf8-comma-lf.csv", tmp_path).files
+    assert prepared.conforms_to == "https://lankadedata.se/spec/leverantorsreskontra/1.1"
 
 
 @pytest.mark.parametrize("name", ["se-personal-data.csv", "fi-personal-data.csv"])
@@ -72,9 +96,9 @@ def test_invoice_number_with_wrong_check_digit_is_kept(tmp_path):
 def test_finnish_toiminimi_becomes_toiminimiyrittaja(tmp_path):
     report = prepare_invoice_file(DATA / "fi-kuntaliitto-2021.csv", tmp_path)
     rows = read_rows(Path(report.files[0].path))
-    assert rows[1]["leverantor"] == "Toiminimiyrittäjä"
-    assert rows[1]["leverantor_id"] == ""
-    assert rows[0]["leverantor"] == "Oy Esimerkki Ab"
+    assert rows[1]["Toimittajan nimi"] == "Toiminimiyrittäjä"
+    assert rows[1]["Toimittajan y-tunnus"] == ""
+    assert rows[0]["Toimittajan nimi"] == "Oy Esimerkki Ab"
 
 
 def test_input_file_is_never_changed(tmp_path):

@@ -9,6 +9,7 @@ import requests
 from rdflib import Graph, Namespace, URIRef
 
 from ckanext.openup.procurement.variants import SPEC_URI
+from ckanext.openup.vocabularies import COUNTRIES
 from tests.publishing.conftest import publish
 from tests.publishing.invoices import PERSONNUMMER, month_file, prepared_months, raw_export
 from tests.supplier_invoices import supplier_invoice
@@ -49,7 +50,8 @@ def test_first_publish_creates_the_year_with_one_uploaded_resource_per_month(sit
     assert dataset["state"] == "active"
     assert dataset["type"] == "supplier-invoices"
     assert str(dataset["year"]) == str(YEAR)
-    assert dataset["conforms_to"] == SPEC_URI
+    # The dataset cites the specification (as every year of the series does), each file its version.
+    assert dataset["conforms_to"] == COUNTRIES["SE"]["conforms_to"] != SPEC_URI
     assert dataset["spatial_uri"] == organisation["spatial_uri"]
     assert dataset["contact_email"] == organisation["contact_email"]
     assert dataset["title_translated"]["sv"] == f"Leverantörsfakturor {YEAR}"
@@ -64,6 +66,7 @@ def test_first_publish_creates_the_year_with_one_uploaded_resource_per_month(sit
         assert int(resource["size"]) == len(local)
         assert resource["hash"] == hashlib.sha256(local).hexdigest()
         assert resource["hash_algorithm"] == "sha256"
+        assert resource["conforms_to"] == SPEC_URI
         assert f"{month}-01" in resource["description"]
         assert download(site, resource) == local
 
@@ -282,10 +285,13 @@ def test_the_published_dataset_describes_each_month_in_its_dcat_ap_se_record(sit
     graph = Graph().parse(data=record.text, format="turtle")
 
     [dataset_ref] = set(graph.subjects(DCAT.distribution, None))
-    assert (dataset_ref, DCT.conformsTo, URIRef(SPEC_URI)) in graph
+    assert set(graph.objects(dataset_ref, DCT.conformsTo)) == {URIRef(COUNTRIES["SE"]["conforms_to"])}
+    [series] = set(graph.objects(dataset_ref, DCAT.inSeries))
+    assert set(graph.objects(series, DCT.conformsTo)) == set(graph.objects(dataset_ref, DCT.conformsTo))
     assert (dataset_ref, DCT.spatial, URIRef(organisation["spatial_uri"])) in graph
     checksums = set()
     for distribution in graph.objects(dataset_ref, DCAT.distribution):
+        assert set(graph.objects(distribution, DCT.conformsTo)) == {URIRef(SPEC_URI)}
         assert int(graph.value(distribution, DCAT.byteSize)) in {
             month_file(prepared, YEAR, month).stat().st_size for month in (1, 2)
         }

@@ -7,6 +7,8 @@ publishes is listed; extend the tables rather than building IRIs from free text.
 
 from __future__ import annotations
 
+from ckanext.openup.procurement.layouts import KUNTALIITTO_2021_URI
+
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 DATA_THEME = EU_AUTHORITY + "data-theme/"
 FREQUENCY = EU_AUTHORITY + "frequency/"
@@ -87,8 +89,7 @@ COUNTRIES = {
     "FI": {
         "required_languages": ["fi", "sv"],
         "languages": ["fi", "sv", "en"],
-        "conforms_to": "https://www.kuntaliitto.fi/julkaisut/2021/"
-        "2112-kuntien-ja-kuntayhtymien-ostolaskudatan-avaamisen-ohje",
+        "conforms_to": KUNTALIITTO_2021_URI,
         "frequency": FREQUENCY + "ANNUAL",
         "country_uri": COUNTRY + "FIN",
     },

@@ -36,9 +36,10 @@ from ckanext.openup.procurement.prepared import MANIFEST_NAME, PreparedFile, rea
 @click.option("--by-month", is_flag=True, help="Write one file per calendar month (NAME-YYYY-MM.csv).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report for machines instead of text.")
 def prepare_command(files: tuple[str, ...], out_dir: str, by_month: bool, as_json: bool) -> None:
-    """Write canonical files per the Swedish spec 1.1, with personal data removed.
+    """Write canonical files per the national specification, with personal data removed.
 
-    Output: UTF-8, comma-separated, decimal point, ISO dates, the spec's 15 column names, one
+    Output: UTF-8, comma-separated, decimal point, ISO dates and the specification's column names
+    (Swedish spec 1.1 for Swedish files, the Kuntaliitto 2021 guide for Finnish ones), one
     file per input (or per month with --by-month) and a manifest (openup-manifest.json) with the
     rows, period, size and sha256 of each file. Personal identity numbers and sole traders' names
     are redacted (see docs/privacy-redaction.md). Input files are never changed.

@@ -1,4 +1,4 @@
-"""``prepare``: write canonical files (spec 1.1 columns, UTF-8, comma, decimal point, ISO dates).
+"""``prepare``: write canonical files (the country's columns, UTF-8, comma, decimal point, ISO dates).
 
 One pass over each input: batches of rows are checked (which also makes dates and amounts
 canonical), redacted and written as they are read.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import operator
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,22 +22,19 @@ from typing import BinaryIO
 from ckanext.openup.procurement.checks import ERROR, CheckedBatch, InvoiceChecker
 from ckanext.openup.procurement.errors import InvoiceFileError
 from ckanext.openup.procurement.inspection import InspectionReport, Progress, finish_inspection, run_with_progress
+from ckanext.openup.procurement.layouts import LAYOUTS, SWEDISH, OutputLayout
 from ckanext.openup.procurement.prepared import OUTPUT_ENCODING, PreparedFile, file_sha256
 from ckanext.openup.procurement.redaction import (
     SOLE_TRADER_NAME,
-    SUPPLIER,
-    SUPPLIER_ID,
     RedactionLog,
     SoleTraderRegister,
     redact_rows,
 )
 from ckanext.openup.procurement.summary import InvoiceSummary
 from ckanext.openup.procurement.tables import open_invoice_table
-from ckanext.openup.procurement.variants import SPEC_COLUMNS, recognise_header
+from ckanext.openup.procurement.variants import recognise_header
 
-_DATE = SPEC_COLUMNS.index("datum")
 UNDATED = "undated"
-CELLS_PER_ROW = len(SPEC_COLUMNS)
 
 
 class OutputConflictError(InvoiceFileError):
@@ -48,6 +46,7 @@ class PreparationReport:
     """What ``prepare`` did with one input file."""
 
     inspection: InspectionReport
+    layout: OutputLayout
     files: list[PreparedFile]
     redaction: RedactionLog
     dates_rewritten: int = 0
@@ -60,6 +59,13 @@ class PreparationReport:
             finding.severity == ERROR and finding.code != "identity-number" for finding in self.inspection.findings
         )
 
+    @property
+    def columns_dropped(self) -> list[str]:
+        """The source's columns that are not in the written layout."""
+        mapping = self.inspection.mapping
+        outside = [mapping.source_name(column) for column in self.layout.left_out if column in mapping.positions]
+        return [*mapping.unknown_columns, *mapping.dropped_columns, *outside]
+
     def as_dict(self) -> dict[str, object]:
         return {
             "file": self.inspection.path,
@@ -69,10 +75,9 @@ class PreparationReport:
                 "dates_rewritten": self.dates_rewritten,
                 "amounts_rewritten": self.amounts_rewritten,
                 **self.redaction.as_dict(),
-                "columns_dropped": list(
-                    self.inspection.mapping.unknown_columns + self.inspection.mapping.dropped_columns
-                ),
+                "columns_dropped": self.columns_dropped,
             },
+            "layout": {"name": self.layout.name, "conforms_to": self.layout.conforms_to},
             "outputs": [prepared.as_dict() for prepared in self.files],
         }
 
@@ -102,21 +107,26 @@ def check_outputs_free(sources: Iterable[str | os.PathLike[str]], out_dir: str |
 class _CanonicalFile:
     """One output file being written: under ``.partial`` until complete, hashed and counted as it goes."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, layout: OutputLayout) -> None:
         self.path = path
+        self.layout = layout
+        # A layout other than spec 1.1 takes some of the spec cells, in its own order.
+        self._project = None if layout is SWEDISH else operator.itemgetter(*layout.spec_indexes)
         self.partial = path.with_suffix(".csv.partial")
         self.stream: BinaryIO = open(self.partial, "wb")  # closed in finish() or abandon()
         self.sha256 = hashlib.sha256()
         self.bytes = 0
         self.rows = 0
-        self._write_text(",".join(SPEC_COLUMNS) + "\n")
+        self._write_text(layout.header_line + "\n")
 
     def write(self, rows: Sequence[Sequence[str]]) -> None:
+        if self._project is not None:
+            rows = list(map(self._project, rows))
         text = "\n".join(map(",".join, rows)) + "\n"
         # Most batches need no quoting at all, which a few counts over the whole text show; csv
         # writes the batches that do (a comma, quote or line end inside a value).
         if (
-            text.count(",") != (CELLS_PER_ROW - 1) * len(rows)
+            text.count(",") != (len(self.layout.columns) - 1) * len(rows)
             or text.count("\n") != len(rows)
             or '"' in text
             or "\r" in text
@@ -145,8 +155,9 @@ class _CanonicalFile:
 class _MonthWriters:
     """Canonical CSV files opened lazily, one per month (or one for the whole file)."""
 
-    def __init__(self, out_dir: Path, stem: str, by_month: bool) -> None:
+    def __init__(self, out_dir: Path, stem: str, by_month: bool, layout: OutputLayout) -> None:
         self.out_dir = out_dir
+        self.layout = layout
         self.stem = stem
         self.by_month = by_month
         self.files: dict[str | None, _CanonicalFile] = {}
@@ -170,7 +181,7 @@ class _MonthWriters:
     def _file(self, key: str | None) -> _CanonicalFile:
         file = self.files.get(key)
         if file is None:
-            file = self.files[key] = _CanonicalFile(self.path(key))
+            file = self.files[key] = _CanonicalFile(self.path(key), self.layout)
         return file
 
     def describe(self, key: str | None, source: str, summary: InvoiceSummary, rewritten: bool) -> PreparedFile:
@@ -187,6 +198,7 @@ class _MonthWriters:
             period_end=max(dates).isoformat() if dates else None,
             bytes=file.path.stat().st_size if rewritten else file.bytes,
             sha256=file_sha256(file.path) if rewritten else file.sha256.hexdigest(),
+            conforms_to=self.layout.conforms_to,
         )
 
     def finish(self) -> list[tuple[str | None, Path]]:
@@ -215,7 +227,8 @@ def prepare_invoice_file(
         mapping = recognise_header(table.path, table.header)
         checker = InvoiceChecker(mapping)
         country = mapping.variant.country
-        writers = _MonthWriters(out, output_stem(source), by_month)
+        layout = LAYOUTS[country]
+        writers = _MonthWriters(out, output_stem(source), by_month, layout)
         log = RedactionLog()
         rewrites = {"dates": 0, "amounts": 0}
         sole_traders = SoleTraderRegister()
@@ -230,10 +243,10 @@ def prepare_invoice_file(
             writers.abandon()
             raise
         written = writers.finish()
-        redacted_again = _redact_late_sole_traders(written, sole_traders.late_names, country)
+        redacted_again = _redact_late_sole_traders(written, sole_traders.late_names, layout, country)
         inspection = finish_inspection(table, mapping, checker)
     files = [writers.describe(month, table.path, checker.summary, path in redacted_again) for month, path in written]
-    return PreparationReport(inspection, files, log, rewrites["dates"], rewrites["amounts"])
+    return PreparationReport(inspection, layout, files, log, rewrites["dates"], rewrites["amounts"])
 
 
 def _months(batch: CheckedBatch) -> list[str]:
@@ -243,10 +256,13 @@ def _months(batch: CheckedBatch) -> list[str]:
     return list(map(month_of.__getitem__, batch.dates))
 
 
-def _redact_late_sole_traders(written: list[tuple[str | None, Path]], late: set[str], country: str) -> set[Path]:
+def _redact_late_sole_traders(
+    written: list[tuple[str | None, Path]], late: set[str], layout: OutputLayout, country: str
+) -> set[Path]:
     """Rewrite the files whose rows were written before their supplier was known to be a sole trader."""
     if not late:
         return set()
+    supplier, supplier_id = layout.position("leverantor"), layout.position("leverantor_id")
     for _month, path in written:
         partial = path.with_suffix(".csv.redacting")
         with (
@@ -254,10 +270,12 @@ def _redact_late_sole_traders(written: list[tuple[str | None, Path]], late: set[
             open(partial, "w", encoding=OUTPUT_ENCODING, newline="") as dst,
         ):
             writer = csv.writer(dst, lineterminator="\n")
-            for row in csv.reader(src):
-                if len(row) > SUPPLIER_ID and row[SUPPLIER] in late:
-                    row[SUPPLIER] = SOLE_TRADER_NAME[country]
-                    row[SUPPLIER_ID] = ""
+            rows = csv.reader(src)
+            writer.writerow(next(rows))  # the header
+            for row in rows:
+                if row[supplier] in late:
+                    row[supplier] = SOLE_TRADER_NAME[country]
+                    row[supplier_id] = ""
                 writer.writerow(row)
         os.replace(partial, path)
     return {path for _month, path in written}

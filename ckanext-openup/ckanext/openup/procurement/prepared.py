@@ -15,8 +15,9 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ckanext.openup.procurement.layouts import SWEDISH, layout_for_header
 from ckanext.openup.procurement.values import parse_date
-from ckanext.openup.procurement.variants import SPEC_COLUMNS, SPEC_URI
+from ckanext.openup.procurement.variants import SPEC_URI
 
 MANIFEST_NAME = "openup-manifest.json"
 OUTPUT_ENCODING = "utf-8"
@@ -55,10 +56,10 @@ def describe_prepared_file(path: str | os.PathLike[str], source: str = "", month
     rows = 0
     first: datetime.date | None = None
     last: datetime.date | None = None
-    date_index = SPEC_COLUMNS.index("datum")
     with open(path, encoding=OUTPUT_ENCODING, newline="") as stream:
+        layout = layout_for_header(stream.readline().rstrip("\r\n")) or SWEDISH
+        date_index = layout.position("datum")
         reader = csv.reader(stream)
-        next(reader, None)
         for row in reader:
             rows += 1
             date = parse_date(row[date_index]) if len(row) > date_index else None
@@ -74,6 +75,7 @@ def describe_prepared_file(path: str | os.PathLike[str], source: str = "", month
         period_end=last.isoformat() if last else None,
         bytes=os.path.getsize(path),
         sha256=file_sha256(path),
+        conforms_to=layout.conforms_to,
     )
 
 

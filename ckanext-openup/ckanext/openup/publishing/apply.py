@@ -57,10 +57,9 @@ def apply_plan(
 ) -> PublicationResult:
     """Create the dataset if needed, then each month's resource, then make the dataset active."""
     today = today or datetime.date.today()
-    files = [action.file for action in plan.months if action.file is not None]
     dataset = plan.dataset
     if plan.dataset_action == CREATE_DATASET:
-        fields = new_dataset(organisation, year, files, licence, today)
+        fields = new_dataset(organisation, year, licence, today)
         dataset = site.call("package_create", **fields, state="draft")
     assert dataset is not None
     result = PublicationResult(dataset)

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ckanext.openup.procurement.layouts import layout_for_header
 from ckanext.openup.procurement.prepared import (
     MANIFEST_NAME,
     OUTPUT_ENCODING,
@@ -19,10 +20,7 @@ from ckanext.openup.procurement.prepared import (
     file_sha256,
     read_manifest,
 )
-from ckanext.openup.procurement.variants import SPEC_COLUMNS
 from ckanext.openup.publishing.errors import NotPreparedError, UsageProblem
-
-CANONICAL_HEADER = ",".join(SPEC_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -102,9 +100,9 @@ def _require_canonical(path: str) -> None:
         header = None
     except OSError as error:
         raise UsageProblem(f"{path}: {error.strerror or error}") from None
-    if header != CANONICAL_HEADER:
+    if header is None or layout_for_header(header) is None:
         raise NotPreparedError(
-            f"{path}: not a prepared file (the header is not the spec 1.1 columns in UTF-8)",
+            f"{path}: not a prepared file (the header is not the columns prepare writes, in UTF-8)",
             [f"Run `openup prepare {path} --out prepared/ --by-month` first, then publish the files in prepared/."],
         )
 

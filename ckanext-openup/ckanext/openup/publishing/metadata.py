@@ -42,9 +42,7 @@ def dataset_name(organisation_name: str, year: int) -> str:
     return f"{organisation_name}-supplier-invoices-{year}"
 
 
-def new_dataset(
-    organisation: dict[str, Any], year: int, files: list[MonthlyFile], licence: str, today: datetime.date
-) -> dict[str, Any]:
+def new_dataset(organisation: dict[str, Any], year: int, licence: str, today: datetime.date) -> dict[str, Any]:
     """The fields of a new yearly dataset (without resources; they are added one by one)."""
     languages = _LANGUAGES.get(organisation.get("country") or "SE", _LANGUAGES["SE"])
     title = organisation.get("title") or organisation["name"]
@@ -61,11 +59,10 @@ def new_dataset(
         "issued": today.isoformat(),
         "modified": today.isoformat(),
     }
-    specifications = {monthly.conforms_to for monthly in files if monthly.conforms_to}
-    if len(specifications) == 1:
-        dataset["conforms_to"] = specifications.pop()
-    # Publisher, contact and frequency come from owner_org (the schema's organisation defaults);
-    # spatial coverage too, but it is named here so --dry-run shows it.
+    # Publisher, contact, frequency and the specification (conforms_to, unversioned, the same for
+    # every year of the series) come from owner_org: the schema's organisation defaults. Each file
+    # names the version it follows on its resource. Spatial coverage too comes from the organisation,
+    # but it is named here so --dry-run shows it.
     if organisation.get("spatial_uri"):
         dataset["spatial_uri"] = organisation["spatial_uri"]
     return dataset
@@ -82,6 +79,8 @@ def resource_fields(monthly: MonthlyFile, country: str | None, link_url: str | N
         "hash": monthly.sha256,
         "hash_algorithm": CHECKSUM_ALGORITHM,
     }
+    if monthly.conforms_to:
+        fields["conforms_to"] = monthly.conforms_to
     template = _RESOURCE_DESCRIPTIONS.get("fi" if country == "FI" else "sv")
     if template and monthly.period_start and monthly.period_end:
         rows = f"{monthly.rows:,}".replace(",", " ")
