@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 import requests
@@ -132,6 +133,45 @@ def test_dry_run_shows_the_plan_and_changes_nothing(site, organisation, tmp_path
     assert "2025-02  would replace" in dry.output
     assert "2025-03  would create" in dry.output
     assert dataset_of(site, organisation)["metadata_modified"] == before["metadata_modified"]
+
+
+def test_json_report_lists_each_month_done_and_a_second_run_keeps_them(site, organisation, tmp_path):
+    prepared = prepared_months(tmp_path, YEAR, [1, 2])
+    args = ("--org", organisation["name"], "--year", YEAR, prepared, "--json")
+
+    first = publish(site.url, site.admin_token, *args)
+
+    assert first.exit_code == 0, first.output
+    document = json.loads(first.stdout)
+    assert (document["ok"], document["exit_code"], document["dry_run"]) == (True, 0, False)
+    assert document["dataset"]["action"] == "create"
+    assert document["dataset"]["url"] == f"{site.url}/dataset/{organisation['name']}-supplier-invoices-{YEAR}"
+    assert [(m["month"], m["action"], m["done"]) for m in document["months"]] == [
+        ("2025-01", "create", True),
+        ("2025-02", "create", True),
+    ]
+    sha = hashlib.sha256(month_file(prepared, YEAR, 1).read_bytes()).hexdigest()
+    assert document["months"][0]["sha256"] == sha
+
+    again = json.loads(publish(site.url, site.admin_token, *args).stdout)
+    assert again["dataset"]["action"] == "keep"
+    assert {m["action"] for m in again["months"]} == {"keep"}
+
+
+def test_json_report_of_a_refusal_says_why_without_the_number(site, organisation, tmp_path):
+    prepared = prepared_months(tmp_path, YEAR, [1])
+    january = month_file(prepared, YEAR, 1)
+    january.write_text(january.read_text(encoding="utf-8").replace("5560160680", PERSONNUMMER, 1), encoding="utf-8")
+
+    result = publish(site.url, site.admin_token, "--org", organisation["name"], "--year", YEAR, prepared, "--json")
+
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert (document["ok"], document["exit_code"]) == (False, 1)
+    assert "personal identity numbers must never be published" in document["error"]["message"]
+    assert any("contains a personnummer" in detail for detail in document["error"]["details"])
+    assert PERSONNUMMER not in result.output
+    assert no_dataset(site, organisation)
 
 
 def test_a_file_with_a_personnummer_is_refused_and_nothing_is_uploaded(site, organisation, tmp_path):

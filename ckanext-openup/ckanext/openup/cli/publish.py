@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import click
 
-from ckanext.openup.cli.reporting import EXIT_OK, EXIT_PROBLEMS
+from ckanext.openup.cli.reporting import EXIT_OK, EXIT_PROBLEMS, emit_json
 from ckanext.openup.publishing.apply import apply_plan
 from ckanext.openup.publishing.credentials import default_config_path, read_credentials
 from ckanext.openup.publishing.errors import PersonalDataError, PublishingError, UsageProblem
@@ -47,6 +47,7 @@ _DATASET_ACTIONS = {
 @click.option("--token", hidden=True, expose_value=False, callback=lambda ctx, param, value: _refuse_token(value),
               help="Refused: a token on the command line lands in shell history.")
 @click.option("--dry-run", is_flag=True, help="Show what would change (create/replace/keep per month); change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON report for machines instead of text.")
 def publish_command(
     files: tuple[str, ...],
     site_url: str | None,
@@ -56,6 +57,7 @@ def publish_command(
     licence: str,
     config_path: str | None,
     dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Publish prepared monthly files as the organisation's supplier-invoice dataset for YEAR.
 
@@ -76,19 +78,79 @@ def publish_command(
       read -rs OPENUP_CKAN_TOKEN && export OPENUP_CKAN_TOKEN   # paste it; or put it in the config file
       openup publish --ckan https://ckan.example.se --org sundsvall --year 2025 prepared/ --dry-run
       openup publish --ckan https://ckan.example.se --org sundsvall --year 2025 prepared/
+      openup publish --org sundsvall --year 2025 prepared/ --json   # site URL from the config file
     """
+    report = PublicationReport(as_json, dry_run)
     try:
-        code = _publish(list(files), site_url, organisation_name, year, link_base, licence, config_path, dry_run)
+        code = _publish(list(files), site_url, organisation_name, year, link_base, licence, config_path, report)
     except PublishingError as error:
-        click.echo(f"error: {error.describe()}", err=True)
+        report.error(error.message, error.details)
         code = error.exit_code
     except KeyboardInterrupt:
-        click.echo("\ninterrupted: run the same command again to finish; nothing is duplicated.", err=True)
+        report.error("interrupted: run the same command again to finish; nothing is duplicated.")
         code = EXIT_PROBLEMS
     except Exception as error:  # noqa: BLE001 - never a traceback; the token is in no exception of ours
-        click.echo(f"error: unexpected {type(error).__name__}: {error}. Please report this.", err=True)
+        report.error(f"unexpected {type(error).__name__}: {error}. Please report this.")
         code = EXIT_PROBLEMS
+    report.finish(code)
     raise SystemExit(code)
+
+
+class PublicationReport:
+    """What publish tells the publisher: lines of text as it goes, or one JSON document at the end."""
+
+    def __init__(self, as_json: bool, dry_run: bool) -> None:
+        self.as_json = as_json
+        self.dry_run = dry_run
+        self.document: dict[str, object] = {"ok": False, "dry_run": dry_run}
+
+    def say(self, text: str) -> None:
+        if not self.as_json:
+            click.echo(text)
+
+    def warn(self, text: str) -> None:
+        self.document.setdefault("warnings", []).append(text)  # type: ignore[union-attr]
+        if not self.as_json:
+            click.echo(f"warning: {text}", err=True)
+
+    def plan(self, plan: PublicationPlan, dataset_name: str, dataset_url: str) -> None:
+        self.document["dataset"] = {"name": dataset_name, "url": dataset_url, "action": plan.dataset_action}
+        self.document["months"] = [_month_document(action) for action in plan.months]
+        self.say(render_plan(plan, dataset_url, self.dry_run))
+
+    def done(self, action: MonthAction) -> None:
+        for month in self.document.get("months", []):  # type: ignore[union-attr]
+            if month["month"] == action.month and month["action"] == action.kind:
+                month["done"] = True
+        self.say(f"  {action.month}  {_past(action.kind)}")
+
+    def error(self, message: str, details: list[str] | None = None) -> None:
+        self.document["error"] = {"message": message, "details": details or []}
+        if not self.as_json:
+            described = "\n".join([message, *(f"  {detail}" for detail in details or [])])
+            click.echo(f"error: {described}", err=True)
+
+    def finish(self, code: int) -> None:
+        self.document["ok"] = code == EXIT_OK
+        self.document["exit_code"] = code
+        if self.as_json:
+            emit_json(self.document)
+
+
+def _month_document(action: MonthAction) -> dict[str, object]:
+    monthly = action.file
+    return {
+        "month": action.month,
+        "action": action.kind,
+        "reason": action.reason,
+        "resource_id": action.resource_id,
+        "file": monthly.path if monthly else None,
+        "rows": monthly.rows if monthly else None,
+        "bytes": monthly.bytes if monthly else None,
+        "sha256": monthly.sha256 if monthly else None,
+        "link_url": action.link_url,
+        "done": action.kind == KEEP,
+    }
 
 
 def _publish(
@@ -99,11 +161,11 @@ def _publish(
     link_base: str | None,
     licence: str,
     config_path: str | None,
-    dry_run: bool,
+    report: PublicationReport,
 ) -> int:
     credentials = read_credentials(config_path)
     if credentials.warning:
-        click.echo(f"warning: {credentials.warning}", err=True)
+        report.warn(credentials.warning)
     site_url = site_url or credentials.url
     if not site_url:
         raise UsageProblem("Which site? Give --ckan URL (or 'url = ...' under [ckan] in the config file).")
@@ -121,18 +183,17 @@ def _publish(
         dataset = site.find_dataset(organisation, year)
         plan = plan_publication(dataset, monthly_files, link_base)
         name = dataset["name"] if dataset else dataset_name(organisation["name"], year)
-        click.echo(render_plan(plan, f"{site.url}/dataset/{name}", dry_run))
-        if dry_run:
-            click.echo("dry run: nothing was changed.")
+        report.plan(plan, name, f"{site.url}/dataset/{name}")
+        if report.dry_run:
+            report.say("dry run: nothing was changed.")
             return EXIT_OK
         if not plan.changes_anything:
-            click.echo("Nothing to do: the site already has these files.")
+            report.say("Nothing to do: the site already has these files.")
             return EXIT_OK
         result = apply_plan(
-            site, plan, organisation, year, licence, progress_for=_upload_bar,
-            on_done=lambda action: click.echo(f"  {action.month}  {_past(action.kind)}"),
+            site, plan, organisation, year, licence, progress_for=_upload_bar, on_done=report.done
         )
-        click.echo(f"Published: {site.url}/dataset/{result.dataset['name']} ({len(result.done)} change(s)).")
+        report.say(f"Published: {site.url}/dataset/{result.dataset['name']} ({len(result.done)} change(s)).")
         return EXIT_OK
     finally:
         site.close()
