@@ -99,13 +99,22 @@ class LoopbackServer:
     def __init__(self) -> None:
         self.answers: dict[str, Answer] = {}
         self.requests: list[tuple[str, str]] = []
+        # Requests being worked on at once, counted before any answer is sent: a client that has its
+        # answer may already send the next request before this handler's thread has returned.
+        self.busy_now = self.busy_most = 0
+        busy_lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def _answer(self, with_body: bool) -> None:
                 server.requests.append((self.command, self.path))
                 answer = server.answers.get(self.path, Answer(b"not found", "text/plain", 404))
+                with busy_lock:
+                    server.busy_now += 1
+                    server.busy_most = max(server.busy_most, server.busy_now)
                 time.sleep(answer.delay)
+                with busy_lock:
+                    server.busy_now -= 1
                 status = answer.head_status if (not with_body and answer.head_status) else answer.status
                 self.send_response(status)
                 self.send_header("Content-Type", answer.content_type)

@@ -39,6 +39,21 @@ def test_readiness_page_shows_harvest_url_score_chart_and_fix_links(app, sundsva
     assert "Fix: Keywords" in entry.text
 
 
+def test_points_not_checked_here_are_shown_as_not_checked_not_as_missing(app, sundsvall, editor):
+    create_supplier_invoice(sundsvall, year=2024)
+
+    html = page(app, "/organization/sundsvall/readiness", editor)
+
+    accessibility = html.select_one(".readiness-chart tr[data-dimension='Accessibility']")
+    # Answering access and download URLs (50 + 30 points) are only checked by openup check --check-urls.
+    assert accessibility.select_one(".readiness-bar-unchecked")["style"] == "width: 80.0%"
+    assert "full" in accessibility.select_one(".readiness-bar-fill")["class"]  # all it could check is met
+    assert accessibility.select_one(".readiness-not-checked").text == "(80 not checked)"
+    findability = html.select_one(".readiness-chart tr[data-dimension='Findability']")
+    assert findability.select_one(".readiness-bar-unchecked") is None
+    assert "once the URLs not checked here answer" in html.select_one(".readiness-score").text
+
+
 def test_readiness_page_is_for_members_only(app, sundsvall, editor):
     create_supplier_invoice(sundsvall, year=2024)
     page(app, "/organization/sundsvall/readiness", factories.User(), status=403)

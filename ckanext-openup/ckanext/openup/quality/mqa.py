@@ -140,12 +140,21 @@ class MqaScore:
     def dimension_points(self, dimension: str) -> float:
         return sum(score.points for score in self.indicators if score.indicator.dimension == dimension)
 
+    def dimension_unchecked(self, dimension: str) -> int:
+        """The points of a dimension that were not checked (URL indicators without --check-urls)."""
+        return sum(
+            score.indicator.weight
+            for score in self.indicators
+            if score.indicator.dimension == dimension and not score.checked and score.population
+        )
+
     def as_dict(self) -> dict[str, object]:
         return {
             "points": round(self.points, 2), "maximum": self.maximum, "rating": self.rating,
             "not_checked_points": self.unchecked_weight,
             "best_possible_rating": self.best_possible_rating,
-            "dimensions": [{"dimension": name, "points": round(self.dimension_points(name), 2), "maximum": top}
+            "dimensions": [{"dimension": name, "points": round(self.dimension_points(name), 2), "maximum": top,
+                            "not_checked": self.dimension_unchecked(name)}
                            for name, top in DIMENSIONS.items()],
             "indicators": [score.as_dict() for score in self.indicators],
         }
