@@ -98,9 +98,10 @@ def finish_inspection(table: InvoiceTable, mapping: ColumnMapping, checker: Invo
     if checker.summary.rows == 0:
         checker.report(ERROR, "no-rows", "", None, "the file has a header but no rows")
     if table.unread_parts:
+        verb = "holds" if len(table.unread_parts) == 1 else "hold"
         message = (
-            f"{', '.join(table.unread_parts)} also hold(s) invoice rows that were not read; put all rows in one "
-            "sheet, or save each sheet as a file of its own, and run again"
+            f"{' and '.join(table.unread_parts)} also {verb} invoice rows, which were not read; put all rows in "
+            "one sheet, or save each sheet as a file of its own, and run again"
         )
         checker.report(ERROR, "unread-rows", "", None, message)
     return InspectionReport(
