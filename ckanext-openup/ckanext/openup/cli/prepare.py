@@ -105,8 +105,8 @@ def render_preparation(report: PreparationReport) -> str:
         f"({len(report.redaction.sole_trader_names):,} supplier names)"
     )
     if changes["columns_dropped"]:
-        lines.append("    columns left out (not in the spec): " + ", ".join(map(repr, changes["columns_dropped"])))
-    lines.append("  written:")
+        lines.append("    columns left out (not in the layout): " + ", ".join(map(repr, changes["columns_dropped"])))
+    lines.append(f"  written as {report.layout.title}:")
     for prepared in report.files:
         lines.append(
             f"    {prepared.path}  {prepared.rows:,} rows, {prepared.bytes:,} bytes, sha256 {prepared.sha256[:12]}…"
