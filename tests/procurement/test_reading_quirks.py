@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ckanext.openup.cli.reporting import render_inspection
 from ckanext.openup.procurement.inspection import inspect_invoice_file
 from ckanext.openup.procurement.tables import open_invoice_table
 
@@ -142,20 +143,30 @@ def test_xlsx_date_stored_as_a_day_number_is_read_as_that_date(tmp_path):
     assert report.ok
 
 
-def test_xlsx_cover_sheet_is_skipped_and_a_second_invoice_sheet_is_an_error(tmp_path):
+def test_xlsx_sheets_with_the_same_header_are_read_in_order_and_named_in_findings(tmp_path):
     import openpyxl
 
     workbook = openpyxl.Workbook()
     workbook.active.title = "Information"
     workbook.active.append(["Leverantörsreskontra 2024, Ale kommun"])
-    for title, amount in (("Januari", 100), ("Februari", 200)):
+    for title, month, amount in (("Januari", 1, "100"), ("Februari", 2, "tvåhundra")):
         sheet = workbook.create_sheet(title)
         sheet.append(["Leverantör", "Belopp", "Bokföringsdatum"])
-        sheet.append(["Åkeriet AB", amount, "2024-01-15"])
+        sheet.append(["Åkeriet AB", 50, f"2024-0{month}-15"])
+        sheet.append(["Åkeriet AB", amount, f"2024-0{month}-16"])
+    other = workbook.create_sheet("Pivot")
+    other.append(["Leverantör", "Belopp"])  # an invoice header, but other columns
+    other.append(["Åkeriet AB", 150])
     workbook.save(tmp_path / "sheets.xlsx")
+
     report = inspect_invoice_file(tmp_path / "sheets.xlsx")
-    assert report.summary.rows == 1 and str(report.summary.total_amount) == "100"
+
+    assert report.summary.rows == 4 and str(report.summary.total_amount) == "200"
+    assert report.summary.rows_per_month == {"2024-01": 2, "2024-02": 2}
+    [invalid] = [finding for finding in report.findings if finding.code == "invalid-amount"]
+    assert invalid.examples == [{"sheet": "Februari", "line": 3, "value": "tvåhundra"}]
     [unread] = [finding for finding in report.findings if finding.code == "unread-rows"]
-    assert "'Februari'" in unread.message and unread.severity == "error"
+    assert "'Pivot'" in unread.message and unread.severity == "error"
     assert any("'Information' was skipped" in note for note in report.notes)
-    assert any("read from sheet 'Januari'" in note for note in report.notes)
+    assert any("read from sheet(s) 'Januari', 'Februari'" in note for note in report.notes)
+    assert "sheet 'Februari' row 3" in render_inspection(report)

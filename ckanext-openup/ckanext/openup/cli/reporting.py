@@ -64,6 +64,13 @@ def _number(value: object) -> str:
     return f"{value:,}".replace(",", " ")
 
 
+def _where(unit: str, example: dict[str, object]) -> str:
+    """``line 12``, or ``sheet 'Mars' row 12`` in a workbook read from several sheets."""
+    if "sheet" in example:
+        return f"sheet {example['sheet']!r} row {example['line']}"
+    return f"{unit} {example['line']}".strip()
+
+
 def _finding_lines(report: InspectionReport, finding: Finding) -> list[str]:
     unit = report.layout.get("row_unit", "line")
     label = "error" if finding.severity == ERROR else "warning"
@@ -72,9 +79,9 @@ def _finding_lines(report: InspectionReport, finding: Finding) -> list[str]:
         return [f"  {label}: {report.path}{column}: {finding.message}"]
     first = finding.examples[0]
     value = f" (found {first['value']!r})" if first["value"] else ""
-    lines = [f"  {label}: {report.path}, {unit} {first['line']}{column}: {finding.message}{value}"]
+    lines = [f"  {label}: {report.path}, {_where(unit, first)}{column}: {finding.message}{value}"]
     if finding.count > 1:
-        others = ", ".join(str(example["line"]) for example in finding.examples[1:])
+        others = ", ".join(_where("", example) for example in finding.examples[1:])
         also = f"; also {unit}s {others}" if others else ""
         lines.append(f"         {_number(finding.count)} {unit}s in all{also}")
     return lines

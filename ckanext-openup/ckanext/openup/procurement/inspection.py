@@ -100,16 +100,20 @@ def finish_inspection(table: InvoiceTable, mapping: ColumnMapping, checker: Invo
     if table.unread_parts:
         verb = "holds" if len(table.unread_parts) == 1 else "hold"
         message = (
-            f"{' and '.join(table.unread_parts)} also {verb} invoice rows, which were not read; put all rows in "
-            "one sheet, or save each sheet as a file of its own, and run again"
+            f"{' and '.join(table.unread_parts)} also {verb} invoice rows, which were not read; give every "
+            "sheet the same columns, or save each sheet as a file of its own, and run again"
         )
         checker.report(ERROR, "unread-rows", "", None, message)
+    findings = sorted(checker.findings.values(), key=_finding_order)
+    if table.parts:
+        for finding in findings:
+            finding.examples = [{**example, **table.locate(int(example["line"]))} for example in finding.examples]
     return InspectionReport(
         path=table.path,
         layout=table_layout(table),
         layout_text=table.describe_layout(),
         mapping=mapping,
         summary=checker.summary,
-        findings=sorted(checker.findings.values(), key=_finding_order),
+        findings=findings,
         notes=table.notes,
     )

@@ -20,6 +20,9 @@ from ckanext.openup.procurement.sniffing import SAMPLE_SIZE, sniff_delimiter, sn
 
 # One cell of a source row: text from CSV/JSON, or str/number/date/None from XLSX.
 Cell = Any
+# A row of a workbook read from several sheets is numbered sheet * SHEET_STRIDE + its row in the sheet
+# (an XLSX sheet has at most 1,048,576 rows), so one number orders rows and still names the sheet.
+SHEET_STRIDE = 1 << 21
 # A longer field than this is not an invoice field but a broken file (e.g. a missing quote).
 MAX_FIELD_CHARS = 1_000_000
 csv.field_size_limit(MAX_FIELD_CHARS)
@@ -45,6 +48,8 @@ class InvoiceTable:
     notes: list[str] = field(default_factory=list)
     # Parts of the file holding invoice rows that were not read (a workbook's other sheets).
     unread_parts: list[str] = field(default_factory=list)
+    # The sheets rows were read from, when more than one (their rows are numbered with SHEET_STRIDE).
+    parts: list[str] = field(default_factory=list)
     bytes_read: Callable[[], int] = lambda: 0
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -58,6 +63,12 @@ class InvoiceTable:
         if self.line_ending:
             parts.append(f"line ends {LINE_ENDING_NAMES[self.line_ending]}")
         return ", ".join(parts)
+
+    def locate(self, line: int) -> dict[str, object]:
+        """Where a row number points, for reports: ``{"line": n}``, with ``"sheet"`` for several sheets."""
+        if not self.parts:
+            return {"line": line}
+        return {"sheet": self.parts[line // SHEET_STRIDE], "line": line % SHEET_STRIDE}
 
     def close(self) -> None:
         for close in self._closers:

@@ -1,7 +1,9 @@
-"""XLSX invoice exports: the first sheet whose first non-empty row is an invoice header is read.
+"""XLSX invoice exports: the sheets whose first non-empty row is an invoice header are read.
 
-Sheets before it (a cover page, notes) are skipped. Later sheets with invoice rows are not read:
-rows in two sheets would share row numbers in every message, so the report asks for one sheet.
+The first such sheet gives the header; later sheets with the same header (one sheet per month, say)
+follow it. Sheets without an invoice header (a cover page, notes) are skipped with a note; a sheet
+with another invoice header is not read and is reported, since its columns mean something else.
+Row numbers of a workbook read from several sheets carry the sheet: see :data:`SHEET_STRIDE`.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ckanext.openup.procurement.errors import UnknownHeaderError, UnreadableFileError
-from ckanext.openup.procurement.tables import Cell, InvoiceTable
-from ckanext.openup.procurement.variants import recognise_header
+from ckanext.openup.procurement.tables import SHEET_STRIDE, Cell, InvoiceTable
+from ckanext.openup.procurement.variants import normalise_header, recognise_header
 
 
 def open_workbook_table(path: str, size: int) -> InvoiceTable:
@@ -33,25 +35,40 @@ def open_workbook_table(path: str, size: int) -> InvoiceTable:
         workbook.close()
         raise UnreadableFileError(path, "every sheet of the workbook is empty")
     chosen = next((sheet for sheet in found if sheet.invoice), found[0])
+    same = [sheet for sheet in found if sheet.invoice and _same_header(sheet, chosen)] or [chosen]
     table = InvoiceTable(
         path=path,
         format="xlsx",
         header=chosen.header,
-        rows=_workbook_rows(path, chosen.rows, chosen.header_row),
+        rows=_sheets_rows(path, same),
         size=size,
         row_unit="row",
     )
+    if len(same) > 1:
+        table.parts = [sheet.name for sheet in same]
     for sheet in found:
-        if sheet is chosen or not (chosen.invoice or sheet.invoice):
+        if sheet in same:
             continue
         if sheet.invoice:
-            table.unread_parts.append(f"sheet {sheet.name!r}")
-        else:
+            table.unread_parts.append(f"sheet {sheet.name!r} (other columns than sheet {chosen.name!r})")
+        elif chosen.invoice:
             table.notes.append(f"sheet {sheet.name!r} was skipped: its first row is not an invoice header")
     if len(workbook.worksheets) > 1:
-        table.notes.append(f"rows were read from sheet {chosen.name!r}")
+        table.notes.append("rows were read from sheet(s) " + ", ".join(repr(sheet.name) for sheet in same))
     table._closers.append(workbook.close)
     return table
+
+
+def _same_header(sheet: _Sheet, other: _Sheet) -> bool:
+    return [normalise_header(name) for name in sheet.header] == [normalise_header(name) for name in other.header]
+
+
+def _sheets_rows(path: str, sheets: list[_Sheet]) -> Iterator[tuple[int, list[Cell]]]:
+    if len(sheets) == 1:
+        yield from _workbook_rows(path, sheets[0], 0)
+        return
+    for number, sheet in enumerate(sheets):
+        yield from _workbook_rows(path, sheet, number * SHEET_STRIDE)
 
 
 @dataclass
@@ -88,11 +105,12 @@ def _find_header(rows: Iterator[tuple[Any, ...]]) -> tuple[int, tuple[Any, ...] 
     return 0, None
 
 
-def _workbook_rows(path: str, rows: Iterator[tuple[Any, ...]], header_row: int) -> Iterator[tuple[int, list[Cell]]]:
-    number = header_row
+def _workbook_rows(path: str, sheet: _Sheet, offset: int) -> Iterator[tuple[int, list[Cell]]]:
+    number = sheet.header_row
     try:
-        for number, row in enumerate(rows, start=header_row + 1):  # noqa: B007 - used after the loop
+        for number, row in enumerate(sheet.rows, start=sheet.header_row + 1):  # noqa: B007 - used after the loop
             if any(cell not in (None, "") for cell in row):
-                yield number, list(row)
+                yield offset + number, list(row)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as error:
-        raise UnreadableFileError(path, f"the workbook is damaged after this row: {error}", number) from None
+        where = f"sheet {sheet.name!r}: " if offset else ""
+        raise UnreadableFileError(path, f"{where}the workbook is damaged after this row: {error}", number) from None
