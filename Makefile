@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint conformance benchmarks
+.PHONY: demo test lint conformance benchmarks i18n
 
 $(INSTALLED): setup.py requirements/base.txt requirements/ckan.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,11 @@ benchmarks: $(INSTALLED)
 	$(VENV)/bin/python benchmarks/invoices.py
 	$(VENV)/bin/python benchmarks/check.py
 	$(VENV)/bin/python benchmarks/feed.py
+
+## i18n: collect the texts to translate, update the sv and fi catalogues, compile them (commit the .po and .mo)
+I18N := ckanext-openup/ckanext/openup/i18n
+i18n: $(INSTALLED)
+	$(VENV)/bin/pybabel extract -F ckanext-openup/babel.cfg --no-location --sort-output --project ckanext-openup \
+		-o $(I18N)/ckanext-openup.pot ckanext-openup/ckanext/openup
+	$(VENV)/bin/pybabel update -D ckanext-openup -i $(I18N)/ckanext-openup.pot -d $(I18N) --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -D ckanext-openup -d $(I18N) --statistics

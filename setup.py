@@ -17,6 +17,7 @@ setup(
     package_data={
         "ckanext.openup": [
             "*.yaml", "**/*.yaml", "**/*.json", "**/*.template", "**/*.ttl", "templates/**/*", "assets/**/*",
+            "i18n/*.pot", "i18n/*/LC_MESSAGES/*.po", "i18n/*/LC_MESSAGES/*.mo",
         ],
     },
     install_requires=[

@@ -54,6 +54,23 @@ def test_points_not_checked_here_are_shown_as_not_checked_not_as_missing(app, su
     assert "once the URLs not checked here answer" in html.select_one(".readiness-score").text
 
 
+@pytest.mark.parametrize(
+    ("locale", "title", "accessibility", "not_checked"),
+    [("sv", "Redo för skördning", "Tillgänglighet", "(80 inte kontrollerade)"),
+     ("fi", "Haravointivalmius", "Saavutettavuus", "(80 tarkistamatta)")],
+)
+def test_readiness_page_speaks_swedish_and_finnish(app, sundsvall, editor, locale, title, accessibility, not_checked):
+    create_supplier_invoice(sundsvall, year=2024, tags_translated={})
+
+    html = page(app, f"/{locale}/organization/sundsvall/readiness", editor)
+
+    assert title in html.select_one("#readiness").text
+    row = html.select_one(".readiness-chart tr[data-dimension='Accessibility']")
+    assert row.th.text == accessibility
+    assert row.select_one(".readiness-not-checked").text == not_checked
+    assert "Harvest URL" not in html.text
+
+
 def test_readiness_page_is_for_members_only(app, sundsvall, editor):
     create_supplier_invoice(sundsvall, year=2024)
     page(app, "/organization/sundsvall/readiness", factories.User(), status=403)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckanext.dcat.interfaces import IDCATURIGenerator
@@ -11,6 +13,8 @@ from ckanext.openup.logic import get_validators
 from ckanext.openup.logic.action import get as get_actions
 from ckanext.openup.logic.auth import get as get_auth
 from ckanext.openup.search import backend
+
+I18N_DIRECTORY = Path(__file__).parent / "i18n"
 
 
 # config_declaration.yaml also gives ckanext-scheming its defaults: our schemas and presets.
@@ -26,6 +30,7 @@ class OpenUpPlugin(plugins.SingletonPlugin):
     plugins.implements(plugins.IActions)
     plugins.implements(plugins.IAuthFunctions)
     plugins.implements(plugins.IBlueprint)
+    plugins.implements(plugins.ITranslation)
 
     def update_config(self, config: toolkit.CKANConfig) -> None:
         toolkit.add_template_directory(config, "templates")
@@ -53,6 +58,16 @@ class OpenUpPlugin(plugins.SingletonPlugin):
 
     def get_commands(self) -> list:
         return [admin_cli.openup_admin]
+
+    # Page texts in Swedish and Finnish: i18n/<locale>/LC_MESSAGES/ckanext-openup.mo (`make i18n`).
+    def i18n_directory(self) -> str:
+        return str(I18N_DIRECTORY)
+
+    def i18n_locales(self) -> list[str]:
+        return sorted(path.name for path in I18N_DIRECTORY.iterdir() if path.is_dir())
+
+    def i18n_domain(self) -> str:
+        return "ckanext-openup"
 
 
 @toolkit.blanket.config_declarations("search/config_declaration.yaml")
