@@ -12,6 +12,15 @@ from tests.cli.test_publish_cli import run
 from tests.publishing.invoices import prepared_months
 
 
+def publish_to_site_answering(body: bytes, content_type: str, prepared):
+    """Run publish against a server that answers every request with ``body``."""
+    server = serving(body, content_type)
+    try:
+        return run("--ckan", f"http://127.0.0.1:{server.server_port}", "--org", "x", "--year", 2025, prepared)
+    finally:
+        server.shutdown()
+
+
 def serving(body: bytes, content_type: str):
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
@@ -36,11 +45,7 @@ def prepared(tmp_path):
 
 
 def test_a_web_page_instead_of_a_ckan_api_is_a_usage_error(prepared):
-    server = serving(b"<html><body>Welcome to our municipality</body></html>", "text/html")
-    try:
-        result = run("--ckan", f"http://127.0.0.1:{server.server_port}", "--org", "x", "--year", 2025, prepared)
-    finally:
-        server.shutdown()
+    result = publish_to_site_answering(b"<html><body>Welcome to our municipality</body></html>", "text/html", prepared)
     assert result.exit_code == 2
     assert "did not answer status_show as a CKAN API (HTTP status 200); is --ckan the site's address?" in result.output
     assert "Traceback" not in result.output
@@ -48,10 +53,6 @@ def test_a_web_page_instead_of_a_ckan_api_is_a_usage_error(prepared):
 
 def test_a_ckan_without_this_extension_is_a_usage_error(prepared):
     status = {"success": True, "result": {"ckan_version": "2.12.0", "extensions": ["stats", "text_view"]}}
-    server = serving(json.dumps(status).encode(), "application/json")
-    try:
-        result = run("--ckan", f"http://127.0.0.1:{server.server_port}", "--org", "x", "--year", 2025, prepared)
-    finally:
-        server.shutdown()
+    result = publish_to_site_answering(json.dumps(status).encode(), "application/json", prepared)
     assert result.exit_code == 2
     assert "is a CKAN site without ckanext-openup" in result.output

@@ -10,17 +10,15 @@ from __future__ import annotations
 import json
 
 import ckan.model as model
-import ckan.plugins as plugins
 import pytest
 import sqlalchemy as sa
-from ckan.lib import search as ckan_search
 from ckan.tests import factories
-from ckan.tests import helpers as ckan_helpers
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from ckanext.openup.search import backend
 from ckanext.openup.search.store import TABLE
+from tests.fresh_catalogue import fresh_catalogue
 
 SEARCH_URL = "/api/3/action/package_search"
 ACCEPTED_STATUSES = {200, 400, 409}
@@ -171,10 +169,7 @@ odd_sorts = st.one_of(
 @pytest.fixture(scope="module")
 def catalogue():
     """A few indexed datasets, built once: ``clean_db`` is per test and hypothesis runs examples inside one."""
-    ckan_helpers.reset_db()
-    ckan_search.clear_all()
-    plugins.load_all()
-    try:
+    with fresh_catalogue():
         sundsvall = factories.Organization(name="sundsvall", title="Sundsvalls kommun")
         helsinki = factories.Organization(name="helsinki", title="Helsingin kaupunki")
         factories.Dataset(
@@ -188,8 +183,6 @@ def catalogue():
             resources=[{"url": "http://example.com/h.json", "format": "JSON"}])
         factories.Dataset(name="badplatser", title="Badplatser", notes="Vattenkvalitet vid stränder")
         factories.Dataset(name="hemlig", title="Hemliga fakturor", owner_org=sundsvall["id"], private=True)
-    finally:
-        plugins.unload_all()
     return {"public": 3}
 
 

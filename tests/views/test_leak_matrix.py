@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 import pytest
 import rdflib
-from ckan.lib import search as ckan_search
 from ckan.tests import factories
-from ckan.tests import helpers as ckan_helpers
 
+from tests.fresh_catalogue import fresh_catalogue
 from tests.supplier_invoices import SUNDSVALL, VASTERAS, create_organisation, create_supplier_invoice, sysadmin_context
 
 pytestmark = [
@@ -37,10 +35,7 @@ YEARS = {"public": 2025, "private": 2024, "draft": 2023, "deleted": 2022}
 @pytest.fixture(scope="module")
 def catalogue():
     """Sundsvall with one dataset per state, Västerås with its own; built once (the tests only read)."""
-    ckan_helpers.reset_db()
-    ckan_search.clear_all()
-    plugins.load_all()
-    try:
+    with fresh_catalogue():
         sundsvall = create_organisation(SUNDSVALL)
         vasteras = create_organisation(VASTERAS)
         datasets = {}
@@ -69,8 +64,6 @@ def catalogue():
             "other_org_admin": factories.APIToken(user=other_org_admin["name"])["token"],
             "owning_member": factories.APIToken(user=owning_member["name"])["token"],
         }
-    finally:
-        plugins.unload_all()
     states = {d["id"]: d["state"] for d in datasets.values()}
     assert list(states.values()) == ["active", "active", "draft", "deleted"], states
     return {"datasets": datasets, "tokens": tokens}
