@@ -18,7 +18,7 @@ OPENUP = str(Path(sys.executable).with_name("openup"))
 
 def _start(home: Path, port: int) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items()
-           if key not in ("CKAN_SQLALCHEMY_URL", "CKAN_INI", "CKAN_SITE_URL", "CKAN_STORAGE_PATH")}
+           if key not in ("CKAN_SQLALCHEMY_URL", "CKAN_INI", "CKAN_SITE_URL", "CKAN_STORAGE_PATH", "CKAN_REDIS_URL")}
     return subprocess.Popen(
         [OPENUP, "demo", "--port", str(port), "--home", str(home)], env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
@@ -30,6 +30,18 @@ def _interrupt(process: subprocess.Popen) -> str:
     os.killpg(process.pid, signal.SIGINT)
     output, _ = process.communicate(timeout=60)
     return output
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in command:
+            found.append(command)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +87,8 @@ def test_demo_serves_municipalities_finds_swedish_word_forms_and_survives_restar
         output = _interrupt(process)
     assert process.returncode is not None
     assert "API token:" in output and "Traceback" not in output.split("Stop with Ctrl-C.")[-1]
+    # Its own Redis (and jobs worker) stopped with it, after the worker let go of it.
+    assert not _processes_mentioning(str(demo_home / "redis"))
 
     process = _start(demo_home, port)
     try:

@@ -32,6 +32,8 @@ def use_private_redis(home: Path) -> str | None:
         [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(home)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        # Out of the terminal's process group: Ctrl-C must not stop Redis before the processes using it.
+        start_new_session=True,
     )
     atexit.register(_stop, process)
     deadline = time.monotonic() + 10

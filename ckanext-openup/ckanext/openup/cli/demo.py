@@ -58,8 +58,13 @@ def demo(host: str, port: int, home: Path, seed_only: bool) -> None:
                    " install redis-server or set CKAN_REDIS_URL to enable them).", err=True)
     if seed_only:
         return
-    # Background jobs (the harvest-readiness checks) need a worker beside the web server.
-    worker = subprocess.Popen([_ckan_executable(), "jobs", "worker"], env=env) if redis_url else None
+    # Background jobs (the harvest-readiness checks) need a worker beside the web server. It is kept out
+    # of the terminal's process group and stopped here, on Ctrl-C, while Redis still answers it.
+    worker = (
+        subprocess.Popen([_ckan_executable(), "jobs", "worker"], env=env, start_new_session=True)
+        if redis_url
+        else None
+    )
     try:
         subprocess.run([_ckan_executable(), "run", "--host", host, "--port", str(port), "--disable-reloader"],
                        env=env, check=False)
