@@ -19,13 +19,15 @@ environment are not used: a proxy would connect to a name we have not checked.
 Public names (stable):
 
 - ``fetch(url, *, max_bytes, timeout=(10, 60), deadline=120, allow_private=False, headers=None,
-  method="GET", max_redirects=5) -> Fetched`` — the final answer, whatever its status (4xx/5xx included).
+  method="GET", max_redirects=5, read_body=True) -> Fetched`` — the final answer, whatever its status
+  (4xx/5xx included); with ``read_body=False`` (or HEAD) only status and headers.
 - ``download_to(url, path, *, max_bytes, ...) -> Fetched`` — the body written to ``path`` (``content`` empty);
   a status of 400 or more raises ``FetchError``; on any failure ``path`` is left untouched.
 - ``Fetched``: ``url``, ``final_url``, ``status``, ``reason``, ``headers``, ``content``, ``size``, ``redirects``
   (each hop's ``(status, url)``).
 - ``FetchError(url, reason)``: nothing usable came back (unreachable, timed out, too many redirects, ...).
-  ``UnsafeUrlError`` and ``ResponseTooLargeError`` are kinds of it; ``str(error)`` is "url: reason".
+  ``UnsafeUrlError``, ``ResponseTooLargeError`` and ``FetchTimeoutError`` are kinds of it; ``str(error)``
+  is "url: reason".
 - ``check_url(url, *, allow_private=False)``: raise ``UnsafeUrlError`` for a URL ``fetch`` would refuse
   before any DNS lookup (scheme, literal address); ``refusal(address, allow_private)`` says why an address
   is refused, or ``""``.
@@ -43,6 +45,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -77,6 +80,10 @@ class ResponseTooLargeError(FetchError):
     """The answer is larger than the caller's ``max_bytes``; reading stopped there."""
 
 
+class FetchTimeoutError(FetchError):
+    """No complete answer within the timeouts or the deadline."""
+
+
 @dataclass
 class Fetched:
     """The final answer to one fetch (after redirects)."""
@@ -106,11 +113,13 @@ def fetch(
     headers: Mapping[str, str] | None = None,
     method: str = "GET",
     max_redirects: int = 5,
+    read_body: bool = True,
 ) -> Fetched:
     """Fetch ``url`` safely (see the module docstring); its body in ``content`` (empty for HEAD)."""
     chunks: list[bytes] = []
     fetched = _request(url, max_bytes=max_bytes, timeout=timeout, deadline=deadline, allow_private=allow_private,
-                       headers=headers, method=method, max_redirects=max_redirects, sink=chunks.append)
+                       headers=headers, method=method, max_redirects=max_redirects,
+                       sink=chunks.append if read_body else None)
     fetched.content = b"".join(chunks)
     return fetched
 
@@ -199,7 +208,8 @@ def _request(url: str, *, max_bytes: int, timeout: tuple[float, float], deadline
                 continue
             if fail_on_error_status and response.status_code >= 400:
                 raise FetchError(current, f"the server answered {response.status_code} {response.reason}")
-            size = 0 if method == "HEAD" else _read_body(current, response, max_bytes, give_up_at, sink)
+            size = 0 if method == "HEAD" or sink is None else _read_body(current, response, max_bytes,
+                                                                            give_up_at, sink)
             return Fetched(url=url, final_url=current, status=response.status_code, reason=response.reason or "",
                            headers=response.headers, size=size, redirects=redirects)
 
@@ -285,7 +295,7 @@ def _send(url: str, target: _Target, method: str, headers: Mapping[str, str] | N
           timeout: tuple[float, float], give_up_at: float) -> requests.Response:
     remaining = give_up_at - time.monotonic()
     if remaining <= 0:
-        raise FetchError(url, "no complete answer within the time allowed")
+        raise FetchTimeoutError(url, "no complete answer within the time allowed")
     session = requests.Session()
     session.trust_env = False
     session.mount("https://", _PinnedAdapter(target.hostname))
@@ -296,7 +306,7 @@ def _send(url: str, target: _Target, method: str, headers: Mapping[str, str] | N
                                allow_redirects=False,
                                timeout=(min(timeout[0], remaining), min(timeout[1], remaining)))
     except requests.Timeout:
-        raise FetchError(url, "timed out") from None
+        raise FetchTimeoutError(url, "timed out") from None
     except requests.exceptions.SSLError:
         raise FetchError(url, "the TLS certificate could not be verified") from None
     except requests.ConnectionError:
@@ -318,7 +328,7 @@ def _read_body(url: str, response: requests.Response, max_bytes: int, give_up_at
         if size > max_bytes:
             raise ResponseTooLargeError(url, f"the answer is larger than the {max_bytes:,} bytes allowed")
         if time.monotonic() > give_up_at:
-            raise FetchError(url, "no complete answer within the time allowed")
+            raise FetchTimeoutError(url, "no complete answer within the time allowed")
         sink(chunk)
     return size
 
@@ -328,7 +338,7 @@ def _chunks(url: str, response: requests.Response) -> Iterator[bytes]:
     try:
         while chunk := response.raw.read1(CHUNK_BYTES, decode_content=True):
             yield chunk
-    except requests.Timeout:
-        raise FetchError(url, "timed out while reading the answer") from None
+    except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
+        raise FetchTimeoutError(url, "timed out while reading the answer") from None
     except Exception as error:  # noqa: BLE001 - urllib3 and http.client raise many kinds mid-body
         raise FetchError(url, f"the answer broke off ({type(error).__name__})") from None
