@@ -5,6 +5,7 @@ Refusals of non-loopback addresses are proven without traffic: any connect attem
 
 from __future__ import annotations
 
+import gzip
 import socket
 import time
 
@@ -136,6 +137,15 @@ def test_a_huge_answer_stops_at_the_cap_quickly(loopback):
     assert time.perf_counter() - started < 5
 
 
+def test_a_compressed_bomb_stops_at_the_cap_after_decompression(loopback):
+    bomb = gzip.compress(b"\0" * 200 * MB, compresslevel=1)  # 0.9 MB on the wire, 200 MB unpacked
+    url = loopback.serve("/bomb.rdf", body=bomb, content_encoding="gzip")
+    started = time.perf_counter()
+    with pytest.raises(ResponseTooLargeError, match="larger than the 10,000,000 bytes allowed"):
+        fetch(url, max_bytes=10 * MB, allow_private=True)
+    assert time.perf_counter() - started < 5
+
+
 def test_a_declared_huge_answer_is_refused_before_reading(loopback):
     url = loopback.serve("/huge", lazy_bytes=400 * MB)
     started = time.perf_counter()
@@ -202,3 +212,22 @@ def test_refusal_names_the_kind_of_address():
     assert safe_http.refusal(safe_http.ipaddress.ip_address("192.168.1.1"), allow_private=True) == ""
     assert safe_http.refusal(safe_http.ipaddress.ip_address("8.8.8.8")) == ""
     assert safe_http.refusal(safe_http.ipaddress.ip_address("::ffff:127.0.0.1")) == "a loopback address"
+
+
+def test_a_host_name_that_does_not_resolve_in_time_stops(monkeypatch, no_connections):
+    def slow_dns(host, port, *args, **kwargs):
+        time.sleep(3)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("192.0.32.10", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_dns)
+    started = time.perf_counter()
+    with pytest.raises(FetchError, match="did not resolve in time"):
+        fetch("https://slow-dns.example.se/catalog", max_bytes=MB, deadline=0.5)
+    assert time.perf_counter() - started < 1.5 and no_connections == []
+
+
+def test_check_url_refuses_without_asking_dns(monkeypatch):
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: pytest.fail("asked DNS"))
+    with pytest.raises(UnsafeUrlError, match="a private address"):
+        safe_http.check_url("http://192.168.1.1/invoices.csv")
+    safe_http.check_url("https://data.example.se/invoices.csv")

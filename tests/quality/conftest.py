@@ -94,6 +94,7 @@ class Answer:
     # Bytes of padding sent lazily after ``body``, a megabyte at a time (a hostile, endless answer).
     lazy_bytes: int = 0
     declare_length: bool = True
+    content_encoding: str = ""  # e.g. "gzip" for a compressed body
 
 
 class LoopbackServer:
@@ -125,6 +126,8 @@ class LoopbackServer:
                     self.send_header("Content-Length", str(len(answer.body) + answer.lazy_bytes))
                 if answer.location:
                     self.send_header("Location", answer.location)
+                if answer.content_encoding:
+                    self.send_header("Content-Encoding", answer.content_encoding)
                 self.end_headers()
                 if with_body:
                     self.wfile.write(answer.body)

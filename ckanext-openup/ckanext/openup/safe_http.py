@@ -39,6 +39,7 @@ import ipaddress
 import os
 import socket
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -173,7 +174,7 @@ def refusal(address: Address, allow_private: bool = False) -> str:
 
 def check_url(url: str, *, allow_private: bool = False) -> None:
     """Raise UnsafeUrlError when ``url`` is refused without asking DNS (scheme, host, literal address)."""
-    _target(url, allow_private, resolve=False)
+    _target(url, allow_private, resolve_within=None)
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def _request(url: str, *, max_bytes: int, timeout: tuple[float, float], deadline
     redirects: list[tuple[int, str]] = []
     current = url
     while True:
-        target = _target(current, allow_private, resolve=True)
+        target = _target(current, allow_private, resolve_within=min(timeout[0], give_up_at - time.monotonic()))
         response = _send(current, target, method, headers, timeout, give_up_at)
         with response:
             location = response.headers.get("Location")
@@ -214,7 +215,8 @@ def _request(url: str, *, max_bytes: int, timeout: tuple[float, float], deadline
                            headers=response.headers, size=size, redirects=redirects)
 
 
-def _target(url: str, allow_private: bool, resolve: bool) -> _Target:
+def _target(url: str, allow_private: bool, resolve_within: float | None) -> _Target:
+    """Check ``url``; with ``resolve_within`` seconds, also resolve and check its host's addresses."""
     try:
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -229,7 +231,7 @@ def _target(url: str, allow_private: bool, resolve: bool) -> _Target:
         ascii_host = hostname.encode("idna").decode("ascii")
     except UnicodeError:
         raise UnsafeUrlError(url, f"{hostname!r} is not a valid host name") from None
-    addresses = _addresses(url, ascii_host, port, resolve)
+    addresses = _addresses(url, ascii_host, port, resolve_within)
     for address in addresses:
         why = refusal(address, allow_private)
         if why:
@@ -246,23 +248,40 @@ def _target(url: str, allow_private: bool, resolve: bool) -> _Target:
     return _Target(ascii_host, str(address), port, f"{parts.scheme}://{literal}:{port}{path}", host_header)
 
 
-def _addresses(url: str, host: str, port: int, resolve: bool) -> list[Address]:
+def _addresses(url: str, host: str, port: int, resolve_within: float | None) -> list[Address]:
     """The literal address in ``host``, or (when resolving) every address DNS gives for it."""
     try:
         return [ipaddress.ip_address(host)]
     except ValueError:
         pass
-    if not resolve:
+    if resolve_within is None:
         return []
-    try:
-        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise FetchError(url, f"the host name {host} was not found") from None
+    answers = _resolve(url, host, port, resolve_within)
     # getaddrinfo also reads 2130706433, 0177.0.0.1 and 0x7f.1 as addresses: they are checked like any other.
     addresses = [ipaddress.ip_address(answer[4][0].split("%")[0]) for answer in answers]
     if not addresses:
         raise FetchError(url, f"the host name {host} has no address")
     return list(dict.fromkeys(addresses))
+
+
+def _resolve(url: str, host: str, port: int, seconds: float) -> list[tuple]:
+    """getaddrinfo, given up after ``seconds`` (the system resolver has no timeout of its own to pass)."""
+    outcome: dict[str, object] = {}
+
+    def lookup() -> None:
+        try:
+            outcome["answers"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as error:
+            outcome["error"] = error
+
+    resolver = threading.Thread(target=lookup, name=f"resolve {host}", daemon=True)
+    resolver.start()
+    resolver.join(max(seconds, 0))
+    if resolver.is_alive():
+        raise FetchTimeoutError(url, f"the host name {host} did not resolve in time")
+    if "error" in outcome:
+        raise FetchError(url, f"the host name {host} was not found")
+    return outcome["answers"]  # type: ignore[return-value]
 
 
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
