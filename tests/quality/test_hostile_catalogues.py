@@ -285,3 +285,12 @@ def test_a_sub_catalogue_is_never_a_local_file(tmp_path):
     graph.add((CATALOGUE, DCT.hasPart, URIRef("file:///etc/passwd")))
     (finding,) = load_catalogue(catalogue_file(tmp_path, graph)).findings
     assert finding.severity == BLOCKING and "not an http or https URL: not fetched" in finding.message
+
+
+def test_sub_catalogues_that_fail_count_towards_the_document_limit(tmp_path, no_connections):
+    graph = complete_catalogue()
+    for number in range(50):
+        graph.add((CATALOGUE, DCT.hasPart, URIRef(f"http://10.0.0.{number}/part.rdf")))
+    with pytest.raises(CatalogueLoadError, match="more than 10 documents"):
+        load_catalogue(catalogue_file(tmp_path, graph), LoadLimits(max_documents=10))
+    assert no_connections == []

@@ -90,6 +90,7 @@ class LoadedCatalogue:
     documents: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     bytes_read: int = 0
+    documents_asked: int = 0  # read or not: a refused or failing one costs a lookup too
 
     @property
     def blocked(self) -> bool:
@@ -149,10 +150,11 @@ def _read_pages(location: str, loaded: LoadedCatalogue) -> None:
     seen: set[str] = set()
     while location and location not in seen:
         seen.add(location)
-        if len(loaded.documents) >= loaded.limits.max_documents:
+        if loaded.documents_asked >= loaded.limits.max_documents:
             raise _LimitReached(CatalogueLoadError(
                 location, f"not read: more than {loaded.limits.max_documents:,} documents (pages and "
                 "sub-catalogues); --max-documents raises the limit"))
+        loaded.documents_asked += 1
         page = _read_document(location, loaded)
         if len(loaded.graph):
             loaded.graph += page
