@@ -10,7 +10,8 @@ Every request made here:
   the address it checked (the TLS name and ``Host`` stay the host name), so a second DNS answer cannot swap it;
 - follows redirects itself, at most ``max_redirects``, checking every hop the same way;
 - stops reading at ``max_bytes`` (after decompression) and raises; stops at the ``deadline`` in seconds
-  (at worst one read timeout later when a server sends a byte just before each timeout).
+  (at worst one read timeout later when a server sends a byte just before each timeout); a DNS lookup
+  gets the connect timeout.
 
 ``allow_private=True`` allows loopback and private addresses (a catalogue on an intranet, tests on
 127.0.0.1); multicast, unspecified and the cloud metadata addresses stay refused even then. Proxies from the
