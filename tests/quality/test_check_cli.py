@@ -81,14 +81,14 @@ def test_missing_file_is_a_usage_error(tmp_path):
 
 
 def test_url_answering_404_exits_1(loopback):
-    result = run(loopback.url + "/organization/sundsvall/catalog")
+    result = run("--allow-private-addresses", loopback.url + "/organization/sundsvall/catalog")
     assert result.exit_code == 1
     assert "the server answered 404" in result.output
 
 
 def test_html_login_page_exits_1(loopback):
     url = loopback.serve("/catalog", body=b"<html><body>Log in</body></html>", content_type="text/html")
-    result = run(url)
+    result = run("--allow-private-addresses", url)
     assert result.exit_code == 1 and "text/html, not RDF/XML" in result.output
 
 
@@ -96,7 +96,7 @@ def test_failing_sub_catalogue_exits_1(loopback):
     graph = complete_catalogue()
     graph.add((CATALOGUE, DCT.hasPart, URIRef(loopback.url + "/part.rdf")))
     url = loopback.serve("/catalog", body=graph.serialize(format="xml").encode())
-    result = run(url)
+    result = run("--allow-private-addresses", url)
     assert result.exit_code == 1
     assert "sub-catalogue could not be loaded" in result.output
 
@@ -106,7 +106,7 @@ def test_check_urls_scores_and_reports_urls_that_do_not_answer(loopback):
     loopback.serve("/files/0.csv", body=b"a;b\n", content_type="text/csv")
     loopback.serve("/files/1.csv", body=b"", delay=3)
     url = loopback.serve("/catalog", body=graph.serialize(format="xml").encode())
-    result = run("--check-urls", "--url-timeout", "0.5", "--json", url)
+    result = run("--allow-private-addresses", "--check-urls", "--url-timeout", "0.5", "--json", url)
     assert result.exit_code == 0  # a dead link is scored down, but does not stop the harvest
     report = json.loads(result.output)
     by_key = {item["indicator"]: item for item in report["mqa"]["indicators"]}

@@ -8,9 +8,12 @@ from rdflib import RDF, BNode, Literal, URIRef
 
 from ckanext.openup.profiles.namespaces import DCAT, DCT
 from ckanext.openup.quality.findings import BLOCKING
-from ckanext.openup.quality.loading import HYDRA, CatalogueLoadError, load_catalogue
+from ckanext.openup.quality.loading import HYDRA, CatalogueLoadError, LoadLimits, load_catalogue
 from ckanext.openup.quality.rules import datasets_of
 from tests.quality.conftest import CATALOGUE, complete_catalogue, dataset_uri
+
+# The test server is on loopback, which is refused unless allowed (tests/quality/test_hostile_catalogues.py).
+LOOPBACK = LoadLimits(allow_private_addresses=True)
 
 
 def rdf_xml(graph: rdflib.Graph) -> bytes:
@@ -39,7 +42,7 @@ def test_hydra_pages_are_followed_over_http(loopback):
     first.add((paging, HYDRA.nextPage, Literal(loopback.url + "/catalog.rdf?page=2")))
     loopback.serve("/catalog.rdf", body=rdf_xml(first))
     loopback.serve("/catalog.rdf?page=2", body=rdf_xml(second))
-    loaded = load_catalogue(loopback.url + "/catalog.rdf")
+    loaded = load_catalogue(loopback.url + "/catalog.rdf", LOOPBACK)
     assert datasets_of(loaded.graph) == [dataset_uri(0), dataset_uri(1)]
     assert loaded.documents == [loopback.url + "/catalog.rdf", loopback.url + "/catalog.rdf?page=2"]
     assert loaded.findings == []
@@ -51,7 +54,7 @@ def test_older_hydra_next_page_alone_is_followed(loopback):
     first.add((BNode(), HYDRA.nextPage, Literal(loopback.url + "/catalog.rdf?page=2")))
     loopback.serve("/catalog.rdf", body=rdf_xml(first))
     loopback.serve("/catalog.rdf?page=2", body=rdf_xml(second))
-    assert len(datasets_of(load_catalogue(loopback.url + "/catalog.rdf").graph)) == 2
+    assert len(datasets_of(load_catalogue(loopback.url + "/catalog.rdf", LOOPBACK).graph)) == 2
 
 
 def test_has_part_sub_catalogues_are_read_one_level(loopback):
@@ -68,7 +71,7 @@ def test_has_part_sub_catalogues_are_read_one_level(loopback):
         sub.add((sub_catalogue if subject == CATALOGUE else subject, predicate, value))
     loopback.serve("/top.rdf", body=rdf_xml(top))
     loopback.serve("/sub.rdf", body=rdf_xml(sub))
-    loaded = load_catalogue(loopback.url + "/top.rdf")
+    loaded = load_catalogue(loopback.url + "/top.rdf", LOOPBACK)
     assert loaded.documents == [loopback.url + "/top.rdf", loopback.url + "/sub.rdf"]
     assert len(datasets_of(loaded.graph)) == 2
     assert not loaded.blocked
@@ -78,7 +81,7 @@ def test_failing_sub_catalogue_blocks_the_whole_harvest(loopback):
     top = complete_catalogue()
     top.add((CATALOGUE, DCT.hasPart, URIRef(loopback.url + "/missing.rdf")))
     loopback.serve("/top.rdf", body=rdf_xml(top))
-    loaded = load_catalogue(loopback.url + "/top.rdf")
+    loaded = load_catalogue(loopback.url + "/top.rdf", LOOPBACK)
     (finding,) = loaded.findings
     assert finding.severity == BLOCKING and finding.property == "dct:hasPart"
     assert "404" in finding.message and finding.subject == loopback.url + "/missing.rdf"
@@ -86,21 +89,21 @@ def test_failing_sub_catalogue_blocks_the_whole_harvest(loopback):
 
 def test_rdf_xml_is_asked_for(loopback):
     loopback.serve("/catalog", body=rdf_xml(complete_catalogue()))
-    load_catalogue(loopback.url + "/catalog")
+    load_catalogue(loopback.url + "/catalog", LOOPBACK)
     assert loopback.requests == [("GET", "/catalog")]
 
 
 def test_turtle_answer_to_an_rdf_xml_request_blocks(loopback):
     loopback.serve("/catalog", body=complete_catalogue().serialize(format="turtle").encode(),
                    content_type="text/turtle")
-    loaded = load_catalogue(loopback.url + "/catalog")
+    loaded = load_catalogue(loopback.url + "/catalog", LOOPBACK)
     assert [finding.severity for finding in loaded.findings] == [BLOCKING]
     assert len(datasets_of(loaded.graph)) == 2  # still read, so the rest can be checked
 
 
 def test_rdf_xml_with_a_vague_content_type_is_read_with_a_warning(loopback):
     loopback.serve("/catalog", body=rdf_xml(complete_catalogue()), content_type="application/octet-stream")
-    loaded = load_catalogue(loopback.url + "/catalog")
+    loaded = load_catalogue(loopback.url + "/catalog", LOOPBACK)
     assert [(f.severity, f.message) for f in loaded.findings] == [
         ("warning", "served as application/octet-stream: application/rdf+xml is expected")]
     assert len(datasets_of(loaded.graph)) == 2
@@ -109,7 +112,7 @@ def test_rdf_xml_with_a_vague_content_type_is_read_with_a_warning(loopback):
 def test_redirect_the_harvester_may_not_follow_is_a_warning(loopback):
     loopback.serve("/old", status=302, location=loopback.url + "/catalog", content_type="text/plain")
     loopback.serve("/catalog", body=rdf_xml(complete_catalogue()))
-    loaded = load_catalogue(loopback.url + "/old")
+    loaded = load_catalogue(loopback.url + "/old", LOOPBACK)
     assert [(finding.severity, finding.subject) for finding in loaded.findings] == [
         ("warning", loopback.url + "/old")]
 
@@ -124,13 +127,13 @@ def test_redirect_the_harvester_may_not_follow_is_a_warning(loopback):
 def test_unreadable_catalogue_url(loopback, answer, reason):
     loopback.serve("/catalog", **answer)
     with pytest.raises(CatalogueLoadError) as raised:
-        load_catalogue(loopback.url + "/catalog")
+        load_catalogue(loopback.url + "/catalog", LOOPBACK)
     assert reason in raised.value.describe().replace("the server answered", "answered")
 
 
 def test_unreachable_server():
     with pytest.raises(CatalogueLoadError, match="unreachable"):
-        load_catalogue("http://127.0.0.1:9/catalog")
+        load_catalogue("http://127.0.0.1:9/catalog", LOOPBACK)
 
 
 def test_parse_error_gives_the_line(tmp_path):

@@ -8,7 +8,7 @@ import click
 
 from ckanext.openup.cli.reporting import EXIT_OK, EXIT_PROBLEMS, emit_json
 from ckanext.openup.quality.checking import check_catalogue
-from ckanext.openup.quality.loading import is_url
+from ckanext.openup.quality.loading import LoadLimits, is_url
 from ckanext.openup.quality.report import render_text
 from ckanext.openup.quality.urls import UrlCheckSettings
 
@@ -26,8 +26,19 @@ from ckanext.openup.quality.urls import UrlCheckSettings
               help="URLs asked at the same time from one host.")
 @click.option("--max-urls", type=click.IntRange(min=1), default=5000, show_default=True,
               help="Distinct URLs asked at most; the rest count as not answering.")
+@click.option("--allow-private-addresses", is_flag=True,
+              help="Also ask loopback, private and link-local addresses (a catalogue on your own network). "
+              "Without it, the catalogue, its pages, sub-catalogues, redirects and checked URLs must be on "
+              "public addresses, as dataportal.se needs them; cloud metadata addresses are never asked.")
+@click.option("--max-mb", type=click.FloatRange(min=0.001), default=50, show_default=True,
+              help="Megabytes read at most from one document (a page or sub-catalogue).")
+@click.option("--max-total-mb", type=click.FloatRange(min=0.001), default=500, show_default=True,
+              help="Megabytes read at most from all documents together.")
+@click.option("--max-documents", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Documents read at most: the catalogue, its Hydra pages and its sub-catalogues together.")
 def check_command(source: str, as_json: bool, check_urls: bool, url_timeout: float, url_workers: int,
-                  per_host: int, max_urls: int) -> None:
+                  per_host: int, max_urls: int, allow_private_addresses: bool, max_mb: float,
+                  max_total_mb: float, max_documents: int) -> None:
     """Check a DCAT-AP-SE catalogue (URL or file) as dataportal.se harvests it.
 
     Reads the catalogue as the harvester does (RDF/XML, its dct:hasPart sub-catalogues, Hydra pages),
@@ -35,6 +46,10 @@ def check_command(source: str, as_json: bool, check_urls: bool, url_timeout: flo
     and the MQA score (405 points). Exit code 1 when something would make the harvest fail (unreadable
     or unparseable catalogue, relative or invalid IRIs, a failing sub-catalogue), 0 otherwise, 2 for
     usage errors.
+
+    The catalogue is someone else's input, so reading it is bounded: public addresses only (checked after
+    DNS and on every redirect), a size cap per document and in all, a number of documents, sub-catalogues
+    one level deep, and no DTDs in RDF/XML.
 
     \b
     Examples:
@@ -44,11 +59,14 @@ def check_command(source: str, as_json: bool, check_urls: bool, url_timeout: flo
     # rdflib and pyshacl log (with tracebacks) about ill-typed literals; the report says what matters.
     logging.getLogger("rdflib").setLevel(logging.CRITICAL)
     logging.getLogger("pyshacl").setLevel(logging.CRITICAL)
-    settings = UrlCheckSettings(url_timeout, url_workers, per_host, max_urls) if check_urls else None
+    settings = UrlCheckSettings(url_timeout, url_workers, per_host, max_urls,
+                                allow_private_addresses) if check_urls else None
+    limits = LoadLimits(max_document_bytes=int(max_mb * 1_000_000), max_total_bytes=int(max_total_mb * 1_000_000),
+                        max_documents=max_documents, allow_private_addresses=allow_private_addresses)
     if not is_url(source) and not _readable_file(source):
         raise click.BadParameter(f"{source!r} is neither an http(s) URL nor a readable file", param_hint="SOURCE")
     try:
-        report = check_catalogue(source, settings)
+        report = check_catalogue(source, settings, limits)
     except MemoryError:
         click.echo(f"error: {source}: too large to check with the memory available", err=True)
         raise SystemExit(EXIT_PROBLEMS) from None
@@ -60,6 +78,9 @@ def check_command(source: str, as_json: bool, check_urls: bool, url_timeout: flo
         emit_json(report.as_dict())
     else:
         click.echo(render_text(report))
+    if report.load_error is not None and report.load_error.refused_address and not allow_private_addresses:
+        click.echo("hint: dataportal.se can only harvest a catalogue on a public address; to check one on your "
+                   "own network, add --allow-private-addresses", err=True)
     raise SystemExit(EXIT_PROBLEMS if report.blocked else EXIT_OK)
 
 

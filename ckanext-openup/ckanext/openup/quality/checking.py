@@ -9,18 +9,22 @@ import rdflib
 from ckanext.openup.profiles.namespaces import DCAT
 from ckanext.openup.quality import shacl
 from ckanext.openup.quality.findings import WARNING, Finding
-from ckanext.openup.quality.loading import CatalogueLoadError, load_catalogue
+from ckanext.openup.quality.loading import CatalogueLoadError, LoadLimits, load_catalogue
 from ckanext.openup.quality.mqa import mqa_score
 from ckanext.openup.quality.report import CheckReport
 from ckanext.openup.quality.rules import datasets_of, distributions_of, harvest_rule_findings
 from ckanext.openup.quality.urls import UrlAnswer, UrlCheckSettings, check_urls
 
 
-def check_catalogue(source: str, url_settings: UrlCheckSettings | None = None) -> CheckReport:
-    """Check ``source`` (URL or file) as dataportal.se would harvest it; URLs only with ``url_settings``."""
+def check_catalogue(source: str, url_settings: UrlCheckSettings | None = None,
+                    limits: LoadLimits | None = None) -> CheckReport:
+    """Check ``source`` (URL or file) as dataportal.se would harvest it; URLs only with ``url_settings``.
+
+    ``limits`` bound the reading (see ``LoadLimits``); by default private addresses are not asked.
+    """
     started = time.perf_counter()
     try:
-        loaded = load_catalogue(source)
+        loaded = load_catalogue(source, limits)
     except CatalogueLoadError as error:
         return CheckReport(source=source, load_error=error)
     load_seconds = time.perf_counter() - started

@@ -3,6 +3,10 @@
 HEAD first (no body is fetched); servers that refuse HEAD get a GET whose body is not read. Redirects are
 followed; success is a final status below 400. Requests run in a small thread pool, at most a few at a
 time per host, each with a timeout, and at most ``max_urls`` distinct URLs are asked at all.
+
+The URLs come from someone else's catalogue, so they go through ``safe_http``: a URL (or a redirect)
+to a loopback, private, link-local or metadata address is not asked and counts as not answering, as it
+does for dataportal.se; ``allow_private_addresses`` asks them all the same (a catalogue on an intranet).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import requests
+from ckanext.openup import safe_http
 
 USER_AGENT = "openup-check (ckanext-openup harvest readiness; one HEAD or GET per URL)"
 
@@ -38,6 +42,7 @@ class UrlCheckSettings:
     workers: int = 8
     per_host: int = 2
     max_urls: int = 5000
+    allow_private_addresses: bool = False
 
 
 def check_urls(urls: Iterable[str], settings: UrlCheckSettings | None = None) -> dict[str, UrlAnswer]:
@@ -56,14 +61,10 @@ def check_urls(urls: Iterable[str], settings: UrlCheckSettings | None = None) ->
     host_limits: dict[str, threading.Semaphore] = defaultdict(lambda: threading.Semaphore(settings.per_host))
     for url in to_ask:
         host_limits[urlsplit(url).netloc]  # created here, not racily inside the threads
-    local = threading.local()
 
     def ask(url: str) -> UrlAnswer:
-        if not hasattr(local, "session"):
-            local.session = requests.Session()
-            local.session.headers["User-Agent"] = USER_AGENT
         with host_limits[urlsplit(url).netloc]:
-            return _ask(local.session, url, settings.timeout_seconds)
+            return _ask(url, settings)
 
     with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
         for answer in pool.map(ask, to_ask):
@@ -71,18 +72,21 @@ def check_urls(urls: Iterable[str], settings: UrlCheckSettings | None = None) ->
     return {url: answers[url] for url in distinct}
 
 
-def _ask(session: requests.Session, url: str, timeout: float) -> UrlAnswer:
+def _ask(url: str, settings: UrlCheckSettings) -> UrlAnswer:
+    timeout = settings.timeout_seconds
+    ask = {"max_bytes": 0, "timeout": (timeout, timeout), "deadline": 2 * timeout, "read_body": False,
+           "allow_private": settings.allow_private_addresses, "headers": {"User-Agent": USER_AGENT}}
     try:
-        response = session.head(url, allow_redirects=True, timeout=timeout)
-        if response.status_code >= 400:
+        answer = safe_http.fetch(url, method="HEAD", **ask)
+        if answer.status >= 400:
             # Some servers refuse or mishandle HEAD (405, 403, 501, even 404): GET decides, without the body.
-            with session.get(url, allow_redirects=True, timeout=timeout, stream=True) as response:
-                pass
-    except requests.Timeout:
+            answer = safe_http.fetch(url, method="GET", **ask)
+    except safe_http.UnsafeUrlError as error:
+        where = "" if error.url == url else f"redirected to {error.url}: "
+        return UrlAnswer(url, False, reason=where + error.reason)
+    except safe_http.FetchTimeoutError:
         return UrlAnswer(url, False, reason=f"no answer within {timeout:g} s")
-    except requests.ConnectionError:
-        return UrlAnswer(url, False, reason="connection failed")
-    except requests.RequestException as error:
-        return UrlAnswer(url, False, reason=type(error).__name__)
-    ok = response.status_code < 400
-    return UrlAnswer(url, ok, response.status_code, f"{response.status_code} {response.reason}")
+    except safe_http.FetchError as error:
+        return UrlAnswer(url, False, reason=error.reason)
+    ok = answer.status < 400
+    return UrlAnswer(url, ok, answer.status, f"{answer.status} {answer.reason}")
