@@ -10,6 +10,7 @@ import click
 
 from ckanext.openup.cli.reporting import EXIT_OK, EXIT_PROBLEMS, emit_json
 from ckanext.openup.publishing.apply import apply_plan
+from ckanext.openup.publishing.buyer import check_buyer
 from ckanext.openup.publishing.credentials import default_config_path, read_credentials
 from ckanext.openup.publishing.errors import PersonalDataError, PublishingError, UsageProblem
 from ckanext.openup.publishing.local_files import MonthlyFile, collect_monthly_files
@@ -180,6 +181,7 @@ def _publish(
     site = Site(site_url, credentials.token, credentials.source)
     try:
         organisation = site.check_publisher(organisation_name)
+        check_buyer(monthly_files, organisation)
         dataset = site.find_dataset(organisation, year)
         plan = plan_publication(dataset, monthly_files, link_base)
         name = dataset["name"] if dataset else dataset_name(organisation["name"], year)
