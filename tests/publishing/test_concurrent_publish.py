@@ -64,6 +64,8 @@ def test_two_runs_at_once_leave_twelve_months_not_twenty_four(
     for run, output in zip(runs, outputs, strict=True):
         assert run.returncode == 0, output
         assert "Traceback" not in output
+    # The runs really overlapped: one of them met months the other had put in while it ran.
+    assert any("already there (put in by another run)" in output for output in outputs), outputs
     dataset = dataset_or_none(site, organisation)
     periods = [resource["period"] for resource in dataset["resources"]]
     assert sorted(periods) == [f"{YEAR}-{month:02d}" for month in MONTHS]  # 12, each month once

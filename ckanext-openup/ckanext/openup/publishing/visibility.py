@@ -43,7 +43,7 @@ def create_hidden(site: Site, fields: dict[str, Any], find_again: Any) -> dict[s
         if found is None:
             raise
         return found if is_public(found) and not is_unfinished(found) else hide(site, found)
-    if not dataset.get("private") and is_public(dataset):
+    if is_public(dataset):
         raise VisibilityError(
             f"{site.url} did not keep the new dataset private: {_url(site, dataset)} is public; "
             "no month was uploaded.",
