@@ -36,3 +36,17 @@ def publish(site_url: str, token: str, *args: str):
     # No config file of the machine's user may stand in for the token under test.
     env = {"OPENUP_CKAN_TOKEN": token, "XDG_CONFIG_HOME": "/nonexistent/openup-tests"}
     return CliRunner().invoke(publish_command, ["--ckan", site_url, *map(str, args)], env=env, catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def editor_token(site):
+    """An API token of a user who is no sysadmin: the organisation's editor, as most publishers are."""
+    site.ckan("user", "add", "editor", "email=editor@example.org", "password=live-test-password")
+    return site.ckan("user", "token", "add", "editor", "tests").stdout.strip().splitlines()[-1].strip()
+
+
+@pytest.fixture
+def edited_organisation(site, organisation, editor_token):
+    """The test's organisation with ``editor`` as its editor."""
+    site.action("organization_member_create", id=organisation["id"], username="editor", role="editor")
+    return organisation

@@ -14,28 +14,38 @@ HEADER = (
 )
 # A test personnummer with a valid check digit (tests/procurement uses the same), not a real person.
 PERSONNUMMER = "811218-9876"
+SUNDSVALLS_KOMMUN = ("2120002411", "Sundsvalls kommun")
+VASTRA_GOTALANDSREGIONEN = ("2321000131", "Västra Götalandsregionen")
 
 
-def invoice_row(year: int, month: int, number: int, amount: str = "1302.03") -> str:
+def invoice_row(
+    year: int, month: int, number: int, amount: str = "1302.03", buyer: tuple[str, str] = SUNDSVALLS_KOMMUN
+) -> str:
     return (
-        f"2120002411,Sundsvalls kommun,{month}{number:05d},Åkeriet i Väst AB,5560160680,4010,"
+        f"{buyer[0]},{buyer[1]},{month}{number:05d},Åkeriet i Väst AB,5560160680,4010,"
         f"Förbrukningsmaterial,{year}-{month:02d}-{1 + number % 28:02d},Kulturförvaltningen,"
         f"F-{month}-{number},{amount},upphandling,,2281,"
     )
 
 
-def raw_export(folder: Path, year: int, months: list[int], rows_per_month: int = 20, name: str = "") -> Path:
-    """A finance export in spec 1.1 columns covering ``months`` of ``year``."""
+def raw_export(
+    folder: Path, year: int, months: list[int], rows_per_month: int = 20, name: str = "",
+    buyer: tuple[str, str] = SUNDSVALLS_KOMMUN,
+) -> Path:
+    """A finance export in spec 1.1 columns covering ``months`` of ``year``, all bought by ``buyer``."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (name or f"leverantorsreskontra-{year}.csv")
-    rows = [invoice_row(year, month, number) for month in months for number in range(rows_per_month)]
+    rows = [invoice_row(year, month, number, buyer=buyer) for month in months for number in range(rows_per_month)]
     path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
     return path
 
 
-def prepared_months(tmp_path: Path, year: int, months: list[int], rows_per_month: int = 20) -> Path:
+def prepared_months(
+    tmp_path: Path, year: int, months: list[int], rows_per_month: int = 20,
+    buyer: tuple[str, str] = SUNDSVALLS_KOMMUN,
+) -> Path:
     """``openup prepare --by-month`` output (files and manifest) for ``months`` of ``year``."""
-    source = raw_export(tmp_path / "export", year, months, rows_per_month)
+    source = raw_export(tmp_path / "export", year, months, rows_per_month, buyer=buyer)
     out = tmp_path / "prepared"
     result = CliRunner().invoke(prepare_command, [str(source), "--out", str(out), "--by-month"])
     assert result.exit_code == 0, result.output

@@ -12,6 +12,7 @@ from ckanext.openup.publishing.plan import (
     REMOVE_DUPLICATE,
     REPLACE,
     UPDATE_DATASET,
+    months_missing,
     plan_publication,
 )
 
@@ -87,3 +88,19 @@ def test_a_draft_left_by_an_interrupted_run_is_finished_even_when_every_month_is
     dataset = {"state": "draft", "resources": [uploaded("r1", "2025-01")]}
     plan = plan_publication(dataset, [monthly("2025-01")])
     assert plan.dataset_action == FINISH_DATASET and plan.changes_anything
+
+
+def test_a_dataset_without_a_month_yet_is_filled_out_of_sight_like_a_new_one():
+    for dataset in ({"state": "active", "private": False, "resources": []}, {"state": "active", "private": True}):
+        assert plan_publication(dataset, [monthly("2025-01")]).dataset_action == FINISH_DATASET
+
+
+def test_a_private_year_with_months_is_updated_not_finished():
+    dataset = {"state": "active", "private": True, "resources": [uploaded("r1", "2025-01")]}
+    assert plan_publication(dataset, [monthly("2025-02")]).dataset_action == UPDATE_DATASET
+
+
+def test_months_missing_are_those_still_to_create_or_replace_as_the_site_is_now():
+    plan = plan_publication(None, [monthly("2025-01"), monthly("2025-02"), monthly("2025-03", sha256="c" * 64)])
+    now = {"resources": [uploaded("r1", "2025-01"), uploaded("r3", "2025-03")]}  # March holds an older file
+    assert months_missing(now, plan.months) == ["2025-02", "2025-03"]

@@ -118,7 +118,7 @@ def test_dry_run_shows_the_plan_and_changes_nothing(site, organisation, tmp_path
     first = publish(site.url, site.admin_token, *args, prepared, "--dry-run")
 
     assert first.exit_code == 0, first.output
-    assert "would create (a draft until every month is in)" in first.output
+    assert "would create (private until every month is in, then public)" in first.output
     assert f"2025-01  would create    {month_file(prepared, YEAR, 1)} (20 rows, 3 342 bytes; not on the site)" in (
         first.output
     )

@@ -10,6 +10,7 @@ import click
 
 from ckanext.openup.cli.reporting import EXIT_OK, EXIT_PROBLEMS, emit_json
 from ckanext.openup.publishing.apply import apply_plan
+from ckanext.openup.publishing.buyer import check_buyer
 from ckanext.openup.publishing.credentials import default_config_path, read_credentials
 from ckanext.openup.publishing.errors import PersonalDataError, PublishingError, UsageProblem
 from ckanext.openup.publishing.local_files import MonthlyFile, collect_monthly_files
@@ -18,6 +19,7 @@ from ckanext.openup.publishing.plan import (
     CREATE_DATASET,
     FINISH_DATASET,
     KEEP,
+    UPDATE_DATASET,
     MonthAction,
     PublicationPlan,
     plan_publication,
@@ -26,8 +28,8 @@ from ckanext.openup.publishing.privacy import UnreadableForCheckError, find_pers
 from ckanext.openup.publishing.site import Progress, Site, check_site_url
 
 _DATASET_ACTIONS = {
-    CREATE_DATASET: "create (a draft until every month is in)",
-    FINISH_DATASET: "finish (a draft left by an interrupted run)",
+    CREATE_DATASET: "create (private until every month is in, then public)",
+    FINISH_DATASET: "finish (private until every month is in, then public)",
     "update": "update",
     "keep": "unchanged",
 }
@@ -64,13 +66,15 @@ def publish_command(
     FILES are files written by `openup prepare --by-month` (or its output folder). Each becomes the
     resource of its month, uploaded (default) or linked (--link-base); the dataset is created when
     missing. A month whose file is unchanged (same sha256 and size) is kept, a changed one replaced,
-    never duplicated. Running it again after an interruption finishes the job. A file that still
-    holds a personal identity number is refused and nothing is uploaded.
+    never duplicated, also when two runs publish the same year at once. A new year stays private
+    until every month is in, whatever the token's role; running it again after an interruption
+    finishes the job. A file that still holds a personal identity number, or whose buyer is another
+    organisation than --org, is refused and nothing is uploaded.
 
     The API token comes from the environment variable OPENUP_CKAN_TOKEN or from the config file
     ([ckan] token = ...); it is never accepted as an option. Exit code 0 when done, 1 when a file
-    was refused or the site rejected a change, 2 for usage errors (bad URL, no token, unknown
-    organisation).
+    was refused (personal data) or the site rejected a change or did not keep the year hidden,
+    2 for usage errors (bad URL, no token, unknown organisation, files of another buyer).
 
     \b
     Example (the monthly routine):
@@ -118,11 +122,12 @@ class PublicationReport:
         self.document["months"] = [_month_document(action) for action in plan.months]
         self.say(render_plan(plan, dataset_url, self.dry_run))
 
-    def done(self, action: MonthAction) -> None:
+    def done(self, action: MonthAction, outcome: str) -> None:
         for month in self.document.get("months", []):  # type: ignore[union-attr]
             if month["month"] == action.month and month["action"] == action.kind:
                 month["done"] = True
-        self.say(f"  {action.month}  {_past(action.kind)}")
+                month["outcome"] = outcome
+        self.say(f"  {action.month}  {outcome}")
 
     def error(self, message: str, details: list[str] | None = None) -> None:
         self.document["error"] = {"message": message, "details": details or []}
@@ -150,6 +155,7 @@ def _month_document(action: MonthAction) -> dict[str, object]:
         "sha256": monthly.sha256 if monthly else None,
         "link_url": action.link_url,
         "done": action.kind == KEEP,
+        "outcome": "kept" if action.kind == KEEP else None,
     }
 
 
@@ -180,6 +186,7 @@ def _publish(
     site = Site(site_url, credentials.token, credentials.source)
     try:
         organisation = site.check_publisher(organisation_name)
+        check_buyer(monthly_files, organisation)
         dataset = site.find_dataset(organisation, year)
         plan = plan_publication(dataset, monthly_files, link_base)
         name = dataset["name"] if dataset else dataset_name(organisation["name"], year)
@@ -225,7 +232,9 @@ def _refuse_personal_data(monthly_files: list[MonthlyFile]) -> None:
 def render_plan(plan: PublicationPlan, dataset_url: str, dry_run: bool) -> str:
     """The plan as the publisher reads it: the dataset, then one line per month."""
     would = "would " if dry_run else ""
-    lines = [f"Dataset {dataset_url}: {would}{_DATASET_ACTIONS[plan.dataset_action]}"]
+    kept_private = plan.dataset_action == UPDATE_DATASET and (plan.dataset or {}).get("private")
+    what = "update (private: it stays private)" if kept_private else _DATASET_ACTIONS[plan.dataset_action]
+    lines = [f"Dataset {dataset_url}: {would}{what}"]
     for action in plan.months:
         lines.append(f"  {action.month}  {would}{action.kind:<8}  {_detail(action)}")
     return "\n".join(lines)
@@ -241,10 +250,6 @@ def _detail(action: MonthAction) -> str:
 
 def _number(value: int) -> str:
     return f"{value:,}".replace(",", " ")
-
-
-def _past(kind: str) -> str:
-    return {"create": "created", "replace": "replaced", "remove duplicate": "duplicate removed"}.get(kind, kind)
 
 
 @contextlib.contextmanager

@@ -44,3 +44,11 @@ class RejectedError(PublishingError):
 
 class TransferError(PublishingError):
     """The connection failed half-way; running the command again finishes the job."""
+
+
+class WrongBuyerError(UsageProblem):
+    """A file's invoices were bought by another organisation than the one named with --org."""
+
+
+class VisibilityError(PublishingError):
+    """The site did not keep an unfinished year out of the public's sight (or did not make it public)."""

@@ -3,6 +3,7 @@
 A month's resource is found by its ``period`` (or a ``YYYY-MM`` name); it is kept when its checksum,
 size and kind (upload or link) match the file, replaced when they do not, created when missing.
 Months on the site without a local file are left alone, so publishing one new month is the routine.
+A dataset that is a draft, or has no month yet, is "finished": filled out of sight, then made public.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ KEEP = "keep"
 REMOVE_DUPLICATE = "remove duplicate"
 # The dataset as a whole.
 CREATE_DATASET = "create"
-FINISH_DATASET = "finish"  # a draft left by an interrupted run becomes active
+FINISH_DATASET = "finish"  # a draft (or a dataset without a month yet) is filled out of sight, then made public
 UPDATE_DATASET = "update"  # a month changed: the dataset's modified date moves on
 KEEP_DATASET = "keep"
 
@@ -103,13 +104,25 @@ def plan_publication(
                 months.append(MonthAction(REMOVE_DUPLICATE, monthly.month, None, extra["id"], reason="second copy"))
     if dataset is None:
         action = CREATE_DATASET
-    elif dataset.get("state") == "draft":
+    elif dataset.get("state") == "draft" or not dataset.get("resources"):
         action = FINISH_DATASET
     elif any(month.kind != KEEP for month in months):
         action = UPDATE_DATASET
     else:
         action = KEEP_DATASET
     return PublicationPlan(action, dataset, months)
+
+
+def months_missing(dataset: dict[str, Any], actions: list[MonthAction]) -> list[str]:
+    """The months of ``actions`` that still have to be created or replaced on ``dataset`` as it is now."""
+    existing = resources_by_month(dataset)
+    return [
+        action.month
+        for action in actions
+        if action.file is not None
+        and action.kind in (CREATE, REPLACE)
+        and not any(is_current(resource, action.file, action.link_url) for resource in existing.get(action.month, []))
+    ]
 
 
 def _difference(resource: dict[str, Any], monthly: MonthlyFile, link_url: str | None) -> str:
