@@ -151,3 +151,11 @@ def test_progress_bar_only_for_long_files_when_stderr_is_not_a_terminal(monkeypa
     long = CliRunner().invoke(inspect_command, [str(DATA / "se-1.1-utf8-comma-lf.csv")])
     assert "Checking se-1.1-utf8-comma-lf.csv" in long.stderr
     assert long.exit_code == 0
+
+
+def test_inspect_of_one_page_of_a_paged_export_exits_1_and_says_what_is_missing():
+    result = run(inspect_command, DATA / "entryscape-page.json")
+    assert result.exit_code == 1
+    assert "376,447 rows are missing" in result.output
+    assert "https://example.org/store/rows?_offset=2&_limit=2" in result.output
+    assert "rows:" not in result.output

@@ -29,3 +29,7 @@ class UnreadableFileError(InvoiceFileError):
 
 class UnknownHeaderError(InvoiceFileError):
     """The header row matches none of the known invoice formats."""
+
+
+class IncompleteFileError(InvoiceFileError):
+    """The file says it holds only part of the rows (one page of a paged export)."""
