@@ -63,11 +63,13 @@ def test_ten_megabyte_single_line_is_an_error_not_a_hang(tmp_path):
     assert "longer than" in raised.value.message
 
 
-def test_ten_megabyte_file_without_any_line_end_is_an_unknown_header(tmp_path):
+def test_ten_megabyte_file_without_any_line_end_stops_at_the_line_cap(tmp_path):
     huge = tmp_path / "no-newline.csv"
     huge.write_text("a;" * 5_000_000, encoding="utf-8")
-    with pytest.raises(UnknownHeaderError) as raised:
+    with pytest.raises(UnreadableFileError) as raised:
         inspect_invoice_file(huge)
+    assert raised.value.line == 1
+    assert "line ends are missing" in raised.value.message
     assert len(raised.value.describe()) < 2000
 
 
