@@ -6,6 +6,7 @@ through ``inspect`` as a clean, complete month.
 
 from __future__ import annotations
 
+import datetime
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -164,3 +165,25 @@ def test_real_cp1252_file_still_reads():
     report = inspect_invoice_file(DATA / "se-1.0-cp1252-yyyymm.csv")
     assert report.layout["encoding"] == "cp1252"
     assert report.summary.rows == 2
+
+
+def test_totals_row_is_listed_as_left_out_in_the_json_report():
+    document = inspect_invoice_file(DATA / "se-1.1-totals-row.csv").as_dict()
+    assert document["left_out_rows"] == [{"line": 5, "reason": "totals row", "amount": "4322.03"}]
+    assert document["summary"]["total_amount"] == "4322.03"
+
+
+def test_xlsx_totals_row_with_a_number_and_a_word_is_left_out(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Leverantör", "Organisationsnummer", "Belopp", "Bokföringsdatum"])
+    sheet.append(["Åkeriet i Väst AB", "5560160680", 1302.03, datetime.date(2024, 1, 15)])
+    sheet.append(["Öresund Konsult AB", "5566778899", -250.5, datetime.date(2024, 2, 1)])
+    sheet.append(["Totalt", None, 1051.53, None])
+    workbook.save(tmp_path / "with-total.xlsx")
+    report = inspect_invoice_file(tmp_path / "with-total.xlsx")
+    assert report.summary.rows == 2
+    assert report.summary.total_amount == Decimal("1051.53")
+    assert any(note.startswith("row 4 is a totals row (Totalt, 1051.53)") for note in report.notes)
