@@ -26,7 +26,7 @@ MAX_RECORD_CHARS = 1024 * 1024
 TAIL_CHARS = 64 * 1024
 # Some exports put a BOM inside the first key, e.g. {"\ufeffresultCount": ...}.
 _RESULTS_START = re.compile(r'"\ufeff?results"\s*:\s*\[')
-_NEXT_URL = re.compile(r'"\ufeff?next"\s*:\s*"([^"]*)"')
+_NEXT_URL = re.compile(r'"\ufeff?next"\s*:\s*("(?:[^"\\]|\\.)*")')
 _RESULT_COUNT = re.compile(r'"\ufeff?resultCount"\s*:\s*"?([0-9]+)')
 _BETWEEN_RESULTS = re.compile(r"[ \t\r\n,]*")
 _decoder = json.JSONDecoder()
@@ -107,13 +107,18 @@ class _Results:
             pass
         self.tail = self.buffer[self.position + 1 : self.position + TAIL_CHARS]
 
-    def check_complete(self, rows: int) -> None:
-        """Refuse a page of a paged export: say how many rows are missing and where the next page is."""
+    def paging(self) -> tuple[str, int | None]:
+        """The ``next`` URL ("" when none) and the ``resultCount`` around the results, once they are read."""
         outside = self.head + self.tail
         next_url = _NEXT_URL.search(outside)
-        url = next_url.group(1) if next_url else ""
+        url = json.loads(next_url.group(1)) if next_url else ""
         count = _RESULT_COUNT.search(outside)
-        total = int(count.group(1)) if count else rows
+        return url, int(count.group(1)) if count else None
+
+    def check_complete(self, rows: int) -> None:
+        """Refuse a page of a paged export: say how many rows are missing and where the next page is."""
+        url, count = self.paging()
+        total = rows if count is None else count
         if not url and total <= rows:
             return
         if total > rows:
@@ -166,3 +171,20 @@ def _json_rows(
 
 def _cell(value: object) -> Cell:
     return "" if value is None else value
+
+
+class ExportPage:
+    """One downloaded page of a row-store export: its results, then (once read) its paging."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.next_url = ""
+        self.result_count: int | None = None
+
+    def results(self) -> Iterator[dict[str, object]]:
+        """The page's result objects, streamed; ``next_url`` and ``result_count`` are set at the end."""
+        with open(self.path, encoding="utf-8-sig") as text:
+            results = _Results(self.path, text)
+            results.seek_start()
+            yield from results
+            self.next_url, self.result_count = results.paging()
