@@ -64,7 +64,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_300_megabyte_line_stops_at_once_naming_file_and_line(hostile, command, tmp_path):
     out = tmp_path / "out"
     figures, output = measured(command, hostile["line"], *(["--out", out] if command == "prepare" else []))
-    assert_stopped_early(figures, output, "one-line.csv, line 2: the line is longer than 1,000,000 characters")
+    assert_stopped_early(figures, output, "one-line.csv, line 2: the line is longer than 65,536 characters")
     assert "export it again" in output
     if command == "prepare":
         assert not out.exists() or list(out.iterdir()) == []

@@ -26,11 +26,14 @@ Cell = Any
 # (an XLSX sheet has at most 1,048,576 rows), so one number orders rows and still names the sheet.
 SHEET_STRIDE = 1 << 21
 # A longer field than this is not an invoice field but a broken file (e.g. a missing quote).
-MAX_FIELD_CHARS = 1_000_000
+# (The csv module's own default; the limit is process-wide.)
+MAX_FIELD_CHARS = 128 * 1024
 csv.field_size_limit(MAX_FIELD_CHARS)
 # A line is read at most this far (an invoice line is a few hundred characters): a file without line
-# ends then stops at once instead of being read whole into memory.
-MAX_LINE_CHARS = 1_000_000
+# ends then stops at once instead of being read whole into memory, and a batch of rows stays small.
+MAX_LINE_CHARS = 64 * 1024
+# One invoice spread over several lines by quoted line ends is at most this long.
+MAX_RECORD_CHARS = 256 * 1024
 MAX_BLANK_LINES_ABOVE_HEADER = 1000
 # "Ã" or "Â" followed by what CP1252 shows for a UTF-8 continuation byte (0x80-0xBF).
 _UTF8_READ_AS_CP1252 = re.compile(
@@ -224,11 +227,19 @@ def _delimited_rows(path: str, reader: Any, skipped: int = 0) -> Iterator[tuple[
     line = reader.line_num
     try:
         for row in reader:
+            end = reader.line_num
+            # Lines are capped; only a record over several lines (quoted line ends) can be longer.
+            if end - line > 1 and sum(map(len, row)) > MAX_RECORD_CHARS:
+                message = (
+                    f"this row runs over {end - line:,} lines and {MAX_RECORD_CHARS:,} characters: a closing quote "
+                    "is probably missing; correct the quotes in the file and run again"
+                )
+                raise UnreadableFileError(path, message, line + 1 + skipped)
             if row and any(row):
                 yield line + 1 + skipped, row
-            line = reader.line_num
+            line = end
     except (UnicodeDecodeError, csv.Error) as error:
-        raise _reading_error(path, reader, error) from None
+        raise _reading_error(path, reader, error, line + 1 + skipped) from None
 
 
 def _next_record(path: str, reader: Any) -> list[str] | None:
@@ -240,7 +251,8 @@ def _next_record(path: str, reader: Any) -> list[str] | None:
         raise _reading_error(path, reader, error) from None
 
 
-def _reading_error(path: str, reader: Any, error: Exception) -> UnreadableFileError:
+def _reading_error(path: str, reader: Any, error: Exception, row_start: int | None = None) -> UnreadableFileError:
+    """The error of a CSV that broke; a runaway field is named by the line where its row starts."""
     if isinstance(error, UnicodeDecodeError):
         return UnreadableFileError(
             path,
@@ -250,7 +262,10 @@ def _reading_error(path: str, reader: Any, error: Exception) -> UnreadableFileEr
     message = str(error)
     if "field larger than field limit" in message:
         message = (
-            f"a field is longer than {MAX_FIELD_CHARS:,} characters; a quote is probably missing or the file is not CSV"
+            f"a field is longer than {MAX_FIELD_CHARS:,} characters; a closing quote is probably missing "
+            "(correct the quotes in the file and run again) or the file is not CSV"
         )
+        if row_start is not None:
+            return UnreadableFileError(path, f"not readable as CSV: {message}", row_start)
     # csv has already counted the line it failed on.
     return UnreadableFileError(path, f"not readable as CSV: {message}", max(reader.line_num, 1))
