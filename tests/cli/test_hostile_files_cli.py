@@ -72,7 +72,7 @@ def test_300_megabyte_line_stops_at_once_naming_file_and_line(hostile, command, 
 
 def test_300_megabyte_json_record_stops_at_once(hostile):
     figures, output = measured("inspect", hostile["record"])
-    assert_stopped_early(figures, output, "one-record.json: a result is longer than")
+    assert_stopped_early(figures, output, "one-record.json, record 1: the result is longer than 262,144 characters")
 
 
 @pytest.mark.parametrize("command", ["inspect", "prepare"])

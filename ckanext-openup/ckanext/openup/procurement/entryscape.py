@@ -22,7 +22,8 @@ from ckanext.openup.procurement.tables import Cell, InvoiceTable
 CHUNK_CHARS = 256 * 1024
 # Beyond these a file is not an export but a broken or hostile one: stop before memory runs out.
 MAX_HEAD_CHARS = 1024 * 1024
-MAX_RECORD_CHARS = 1024 * 1024
+# An invoice record is a few hundred characters; a batch of 256 of these stays small.
+MAX_RECORD_CHARS = 256 * 1024
 TAIL_CHARS = 64 * 1024
 # Some exports put a BOM inside the first key, e.g. {"\ufeffresultCount": ...}.
 _RESULTS_START = re.compile(r'"\ufeff?results"\s*:\s*\[')
@@ -41,6 +42,7 @@ class _Results:
         self.buffer = ""
         self.position = 0
         self.eof = False
+        self.records = 0
         self.head = ""
         self.tail = ""
 
@@ -88,9 +90,11 @@ class _Results:
                 record, end = _decoder.raw_decode(self.buffer, self.position)
             except json.JSONDecodeError as error:
                 if len(self.buffer) - self.position > MAX_RECORD_CHARS:
-                    raise UnreadableFileError(
-                        self.path, f"a result is longer than {MAX_RECORD_CHARS:,} characters: not an invoice export"
-                    ) from None
+                    message = (
+                        f"the result is longer than {MAX_RECORD_CHARS:,} characters: the file is broken or not an "
+                        "invoice export; download the export again and run again"
+                    )
+                    raise UnreadableFileError(self.path, message, self.records + 1, unit="record") from None
                 if self._more():
                     continue
                 raise UnreadableFileError(
@@ -99,6 +103,7 @@ class _Results:
             self.position = end
             if not isinstance(record, dict):
                 raise UnreadableFileError(self.path, "a result is not a JSON object")
+            self.records += 1
             yield record
 
     def _read_tail(self) -> None:
