@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,15 +50,18 @@ def assert_stopped_early(figures: dict[str, float], output: str, name: str) -> N
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
     folder = tmp_path_factory.mktemp("hostile")
-    return {
+    files = {
         "line": write_single_line_csv(folder / "one-line.csv", 300 * MB),
         "record": write_single_record_json(folder / "one-record.json", 300 * MB),
         "bomb": write_xlsx_bomb(folder / "bomb.xlsx", 1536 * MB),
         "long-row": write_xlsx_bomb(folder / "long-row.xlsx", 48 * MB, shape="numbers"),
         "empty-rows": write_xlsx_bomb(folder / "empty-rows.xlsx", 256 * MB, shape="empty-rows"),
     }
+    yield files
+    for path in files.values():  # pytest keeps the last runs' folders: do not keep 600 MB in each
+        path.unlink()
 
 
 @pytest.mark.parametrize("command", ["inspect", "prepare"])
