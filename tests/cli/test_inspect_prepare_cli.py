@@ -56,7 +56,7 @@ def test_ten_megabyte_single_line_gives_a_message_not_a_traceback(tmp_path):
     huge.write_bytes(b"x" * 10_000_000)
     result = run(inspect_command, huge)
     assert result.exit_code == 1
-    assert "one-line.csv, line 1: not readable as CSV: a field is longer than" in result.output
+    assert "one-line.csv, line 1: the line is longer than 65,536 characters" in result.output
     assert len(result.output) < 3000
 
 
@@ -151,3 +151,29 @@ def test_progress_bar_only_for_long_files_when_stderr_is_not_a_terminal(monkeypa
     long = CliRunner().invoke(inspect_command, [str(DATA / "se-1.1-utf8-comma-lf.csv")])
     assert "Checking se-1.1-utf8-comma-lf.csv" in long.stderr
     assert long.exit_code == 0
+
+
+def test_inspect_of_one_page_of_a_paged_export_exits_1_and_says_what_is_missing():
+    result = run(inspect_command, DATA / "entryscape-page.json")
+    assert result.exit_code == 1
+    assert "376,447 rows are missing" in result.output
+    assert "https://example.org/store/rows?_offset=2&_limit=2" in result.output
+    assert "rows:" not in result.output
+
+
+def test_prepare_of_a_file_mixing_encodings_exits_1_names_the_line_and_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    result = run(prepare_command, DATA / "se-1.1-mixed-encoding.csv", "--out", out)
+    assert result.exit_code == 1
+    assert "se-1.1-mixed-encoding.csv, line 2: the file mixes encodings" in result.output
+    assert "save the file as UTF-8" in result.output
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_inspect_and_prepare_report_a_left_out_totals_row(tmp_path):
+    inspected = run(inspect_command, DATA / "se-1.1-totals-row.csv")
+    prepared = run(prepare_command, DATA / "se-1.1-totals-row.csv", "--out", tmp_path)
+    for result in (inspected, prepared):
+        assert result.exit_code == 0, result.output
+        assert "rows:     3" in result.output
+        assert "note: line 5 is a totals row (Summa, 4322.03) and was left out" in result.output

@@ -87,6 +87,13 @@ def make_swedish() -> None:
          "Tekniska nämnden", "124", "-99,90", "SEK", "A1", "Ansvar ett"],
     ]
     write_text("se-1.0-cp1252-yyyymm.csv", open_up, rows, ";", "\r\n", "cp1252")
+    # A finance system's export ending with a totals row: a word, no date or ids, the sum.
+    totals = ["", "Summa", "", "", "", "", "", "", "", "", "4 322,03", "", "", "", ""]
+    write_text("se-1.1-totals-row.csv", SPEC, [*spec_rows(";", True), totals], ";", "\r\n", "utf-8")
+    # UTF-8 with one line saved as CP1252 (pasted in from another export).
+    lines = [",".join(row) for row in [SPEC, *spec_rows(",", False)]]
+    mixed = [line.encode("cp1252" if number == 2 else "utf-8") for number, line in enumerate(lines, start=1)]
+    (HERE / "se-1.1-mixed-encoding.csv").write_bytes(b"\n".join(mixed) + b"\n")
 
 
 def make_finnish() -> None:
@@ -116,11 +123,19 @@ def make_finnish() -> None:
 
 def make_entryscape() -> None:
     results = [dict(zip(SPEC, row, strict=True)) for row in spec_rows(",", False)]
-    text = json.dumps({"resultCount": 3, "results": results, "next": "https://example.org/store/rows?offset=3"},
-                      ensure_ascii=False)
+    text = json.dumps({"resultCount": 3, "results": results}, ensure_ascii=False)
     # The BOM inside the first key, as some EntryScape exports have it.
     text = text.replace('{"resultCount"', '{"\ufeffresultCount"', 1)
     (HERE / "entryscape-rowstore.json").write_text(text, encoding="utf-8")
+    # One page of a paged export, as Västerås's download is: count and next link before the results.
+    page = {
+        "resultCount": 376449,
+        "offset": 0,
+        "limit": 2,
+        "next": "https://example.org/store/rows?_offset=2&_limit=2",
+        "results": results[:2],
+    }
+    (HERE / "entryscape-page.json").write_text(json.dumps(page, ensure_ascii=False), encoding="utf-8")
 
 
 def make_xlsx() -> None:

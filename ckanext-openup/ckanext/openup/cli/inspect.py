@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import click
 
 from ckanext.openup.cli.reporting import (
@@ -12,14 +15,30 @@ from ckanext.openup.cli.reporting import (
     read_safely,
     render_inspection,
 )
-from ckanext.openup.procurement.inspection import InspectionReport, inspect_invoice_file
+from ckanext.openup.procurement.errors import InvoiceFileError
+from ckanext.openup.procurement.export_download import download_paged_export, is_export_url
+from ckanext.openup.procurement.inspection import InspectionReport, Progress, inspect_invoice_file
+
+
+class FileOrExportUrl(click.ParamType):
+    """An existing file, or the http(s) address of an EntryScape row-store export."""
+
+    name = "file_or_url"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if is_export_url(value):
+            return value
+        return click.Path(exists=True, dir_okay=False).convert(value, param, ctx)
 
 
 @click.command("inspect")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=FileOrExportUrl())
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report for machines instead of text.")
 def inspect_command(files: tuple[str, ...], as_json: bool) -> None:
     """Check supplier-invoice files (CSV/TSV, XLSX or EntryScape JSON) and summarise them.
+
+    An http(s) address is read as an EntryScape row-store export: every page is fetched (following
+    ``next`` on the same site) and the pages are checked as one file.
 
     Recognises the header variant (Swedish spec 1.1 and 1.0, Finnish Kuntaliitto 2021 and 2016,
     tutkihankintoja), checks every row (required fields, organisation numbers, dates, amounts),
@@ -30,14 +49,13 @@ def inspect_command(files: tuple[str, ...], as_json: bool) -> None:
     Examples:
       openup inspect leverantorsreskontra-2024.csv
       openup inspect --json ostolaskut-2023.xlsx th_data_2023.csv > report.json
+      openup inspect "https://example.org/store/1/dataset/abc/json?_limit=1000"
     """
     reports: list[dict[str, object]] = []
     problems = False
     for path in files:
         with progress_bar(path, "Checking") as progress:
-            report, message = read_safely(
-                path, lambda path=path, progress=progress: inspect_invoice_file(path, progress)
-            )
+            report, message = read_safely(path, lambda path=path, progress=progress: _inspect(path, progress))
         if message:
             problems = True
             reports.append({"file": path, "ok": False, "error": message})
@@ -52,3 +70,19 @@ def inspect_command(files: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         emit_json({"ok": not problems, "files": reports})
     raise SystemExit(EXIT_PROBLEMS if problems else EXIT_OK)
+
+
+def _inspect(path: str, progress: Progress | None) -> InspectionReport:
+    """Inspect a file, or every page of an export at a URL (downloaded to a folder removed afterwards)."""
+    if not is_export_url(path):
+        return inspect_invoice_file(path, progress)
+    with tempfile.TemporaryDirectory(prefix="openup-export-") as folder:
+        export = Path(folder) / "export.json"
+        download_paged_export(path, export)
+        try:
+            report = inspect_invoice_file(export)
+        except InvoiceFileError as error:
+            error.file = path  # name what the user gave, not the temporary copy
+            raise
+    report.path = path
+    return report

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ckanext.openup.procurement.checks import ERROR, CheckedBatch, Finding, InvoiceChecker
 from ckanext.openup.procurement.summary import InvoiceSummary
 from ckanext.openup.procurement.tables import InvoiceTable, open_invoice_table
+from ckanext.openup.procurement.totals import TotalsRowFilter
 from ckanext.openup.procurement.variants import ColumnMapping, recognise_header
 
 # Called with (bytes read, file size) after each batch of rows.
@@ -26,6 +27,8 @@ class InspectionReport:
     summary: InvoiceSummary
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)
+    # Rows read but not counted (a trailing totals row): where, why and their amount.
+    left_out_rows: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -45,6 +48,7 @@ class InspectionReport:
             "summary": self.summary.as_dict(),
             "findings": [finding.as_dict() for finding in self.findings],
             "notes": self.notes,
+            "left_out_rows": self.left_out_rows,
         }
 
 
@@ -87,14 +91,20 @@ def inspect_invoice_file(path: str | os.PathLike[str], progress: Progress | None
     with open_invoice_table(path) as table:
         mapping = recognise_header(table.path, table.header)
         checker = InvoiceChecker(mapping)
-        batches = checker.check_batches(table.rows, all_text=table.format == "csv")
+        totals = TotalsRowFilter(mapping)
+        batches = checker.check_batches(totals.rows(table.rows), all_text=table.format == "csv")
         for _batch in run_with_progress(table, batches, progress):
             pass
-        return finish_inspection(table, mapping, checker)
+        return finish_inspection(table, mapping, checker, totals)
 
 
-def finish_inspection(table: InvoiceTable, mapping: ColumnMapping, checker: InvoiceChecker) -> InspectionReport:
-    """The report of a file whose rows have all been through ``checker``."""
+def finish_inspection(
+    table: InvoiceTable, mapping: ColumnMapping, checker: InvoiceChecker, totals: TotalsRowFilter | None = None
+) -> InspectionReport:
+    """The report of a file whose rows have all been through ``checker`` (and ``totals``, which left one out)."""
+    note = totals.note(table, checker.summary.total_amount) if totals else None
+    if note:
+        table.notes.append(note)
     if checker.summary.rows == 0:
         checker.report(ERROR, "no-rows", "", None, "the file has a header but no rows")
     if table.unread_parts:
@@ -116,4 +126,5 @@ def finish_inspection(table: InvoiceTable, mapping: ColumnMapping, checker: Invo
         summary=checker.summary,
         findings=findings,
         notes=table.notes,
+        left_out_rows=totals.left_out(table) if totals else [],
     )

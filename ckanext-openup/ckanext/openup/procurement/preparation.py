@@ -32,6 +32,7 @@ from ckanext.openup.procurement.redaction import (
 )
 from ckanext.openup.procurement.summary import InvoiceSummary
 from ckanext.openup.procurement.tables import open_invoice_table
+from ckanext.openup.procurement.totals import TotalsRowFilter
 from ckanext.openup.procurement.variants import recognise_header
 
 UNDATED = "undated"
@@ -232,8 +233,9 @@ def prepare_invoice_file(
         log = RedactionLog()
         rewrites = {"dates": 0, "amounts": 0}
         sole_traders = SoleTraderRegister()
+        totals = TotalsRowFilter(mapping)
         try:
-            batches = checker.check_batches(table.rows, all_text=table.format == "csv")
+            batches = checker.check_batches(totals.rows(table.rows), all_text=table.format == "csv")
             for batch in run_with_progress(table, batches, progress):
                 rewrites["dates"] += batch.dates_rewritten
                 rewrites["amounts"] += batch.amounts_rewritten
@@ -244,7 +246,7 @@ def prepare_invoice_file(
             raise
         written = writers.finish()
         redacted_again = _redact_late_sole_traders(written, sole_traders.late_names, layout, country)
-        inspection = finish_inspection(table, mapping, checker)
+        inspection = finish_inspection(table, mapping, checker, totals)
     files = [writers.describe(month, table.path, checker.summary, path in redacted_again) for month, path in written]
     return PreparationReport(inspection, layout, files, log, rewrites["dates"], rewrites["amounts"])
 

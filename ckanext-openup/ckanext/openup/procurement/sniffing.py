@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from ckanext.openup.procurement.errors import UnreadableFileError
 
 SAMPLE_SIZE = 64 * 1024
+SAVE_AS_UTF8 = "Open the file and save the file as UTF-8 (in Excel: 'CSV UTF-8'), then run again."
+_LINE_END = re.compile(rb"\r\n|\n|\r")
 DELIMITERS = (",", ";", "\t")
 # UTF-8 once read as CP1252 and saved as UTF-8 again: "Ã¶" for "ö", "Ã¥" for "å".
 _DOUBLE_ENCODED = re.compile("\u00c3[\u0080-\u00bf\u201e\u2026\u00a5\u00a4\u00b6\u2013]")
@@ -73,7 +75,33 @@ def _sniff_encoding(path: str, sample: bytes) -> str:
         decoder.decode(sample, final=False)
         return "utf-8"
     except UnicodeDecodeError:
+        _refuse_mixed_encodings(path, sample)
         return "cp1252"
+
+
+def _refuse_mixed_encodings(path: str, sample: bytes) -> None:
+    """Raise when some lines of the sample are UTF-8 and others are not (lines pasted from elsewhere)."""
+    utf8_lines: list[int] = []
+    other_lines: list[int] = []
+    # The last line may be cut by the end of the sample: leave it out.
+    for number, line in enumerate(_LINE_END.split(sample)[:-1], start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_lines.append(number)
+        except UnicodeDecodeError:
+            other_lines.append(number)
+    if not (utf8_lines and other_lines):
+        return
+    # The fewer lines are the odd ones: name the first of them.
+    if len(other_lines) <= len(utf8_lines):
+        odd = "this line is not UTF-8 like the other lines (it looks like Windows-1252)"
+        line = other_lines[0]
+    else:
+        odd = "this line is UTF-8 but the other lines are Windows-1252"
+        line = utf8_lines[0]
+    raise UnreadableFileError(path, f"the file mixes encodings: {odd}. {SAVE_AS_UTF8}", line)
 
 
 def _decode_sample(path: str, sample: bytes, encoding: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from ckanext.openup.procurement.errors import UnknownHeaderError, UnreadableFileError
 from ckanext.openup.procurement.tables import SHEET_STRIDE, Cell, InvoiceTable
 from ckanext.openup.procurement.variants import normalise_header, recognise_header
+from ckanext.openup.procurement.workbook_limits import check_workbook_limits
 
 
 def open_workbook_table(path: str, size: int) -> InvoiceTable:
@@ -25,6 +26,7 @@ def open_workbook_table(path: str, size: int) -> InvoiceTable:
     except ImportError:  # pragma: no cover - openpyxl is an install requirement
         raise UnreadableFileError(path, "reading XLSX needs the openpyxl package") from None
     try:
+        check_workbook_limits(path)
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         found = _invoice_sheets(path, workbook.worksheets)
     except UnreadableFileError:
