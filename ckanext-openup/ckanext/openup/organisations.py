@@ -6,6 +6,7 @@ The pure functions here are shared by the validators (on save) and the DCAT-AP-S
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -70,9 +71,18 @@ def publisher_uri(organisation: dict[str, Any]) -> str | None:
     return template.format(number=number)
 
 
+def malformed_reference(id_or_name: object) -> bool:
+    """True when ``id_or_name`` cannot name an organisation: not text, or holding control characters.
+
+    Ids and names never hold them, and PostgreSQL refuses a query holding NUL, so such a value is
+    refused before any lookup.
+    """
+    return not isinstance(id_or_name, str) or any(unicodedata.category(c) == "Cc" for c in id_or_name)
+
+
 def organisation(id_or_name: str) -> dict[str, Any] | None:
     """The organisation's dict with its schema fields, or None when there is no such organisation."""
-    if not id_or_name or not isinstance(id_or_name, str):
+    if not id_or_name or malformed_reference(id_or_name):
         return None
     known = _known.get()
     if known and id_or_name in known:

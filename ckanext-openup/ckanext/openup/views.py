@@ -15,11 +15,11 @@ def organisation_catalogue(id: str, _format: str | None = None):
         _format = parse_accept_header(toolkit.request.headers.get("Accept", "")) or "rdf"
     try:
         body = toolkit.get_action("openup_organization_catalog_show")(
-            {}, {"id": id, "format": _format, "stream": True})
+            {"stream": True}, {"id": id, "format": _format})
     except toolkit.ObjectNotFound:
         return toolkit.abort(404, toolkit._("Organisation not found"))
     except toolkit.ValidationError as error:
-        return toolkit.abort(400, str(error.error_dict.get("format", error)))
+        return toolkit.abort(400, _messages(error))
     # RDF/XML comes one dataset at a time: a large organisation's feed is never held whole.
     response = make_response(body) if isinstance(body, str) else Response(stream_with_context(body))
     response.headers["Content-Type"] = f"{CONTENT_TYPES[_format]}; charset=utf-8"
@@ -43,12 +43,20 @@ def organisation_readiness(id: str):
         return toolkit.abort(404, toolkit._("Organisation not found"))
     except toolkit.NotAuthorized:
         return toolkit.abort(403, toolkit._("Only members of the organisation can see its readiness"))
+    except toolkit.ValidationError as error:
+        return toolkit.abort(400, _messages(error))
     return toolkit.render("organization/readiness.html", {
         "group_dict": organisation, "group_type": organisation["type"], "readiness": result,
     })
 
 
 readiness.add_url_rule("/organization/<id>/readiness", view_func=organisation_readiness)
+
+
+def _messages(error: toolkit.ValidationError) -> str:
+    """The messages of a validation error as one line for an error page."""
+    return " ".join(message for messages in error.error_dict.values()
+                    for message in (messages if isinstance(messages, list) else [messages]))
 
 
 def get_blueprints() -> list[Blueprint]:
