@@ -77,8 +77,8 @@ def _extension_actions() -> list[str]:
     return sorted(plugins.get_plugin("openup").get_actions())
 
 
-def _route_requests(app) -> list[tuple[str, str, dict | list]]:
-    """(label, path, query) for every route of the extension with each hostile value in each of its parts."""
+def _route_requests(app) -> list[tuple[str, str, dict | list, dict]]:
+    """(label, path, query, headers) for every route of the extension with each hostile value in each of its parts."""
     requests = []
     for rule in _extension_rules(app):
         valid = {"id": "sundsvall", "_format": "rdf"}
@@ -90,14 +90,18 @@ def _route_requests(app) -> list[tuple[str, str, dict | list]]:
                 for key in rule.arguments:
                     # A literal "%ED%A0%80" stays encoded: werkzeug decodes it to a lone surrogate.
                     path = path.replace(f"<{key}>", parts[key] if "%" in parts[key] else quote(parts[key], safe=""))
-                requests.append((f"{rule.endpoint} {argument}={name}", path, {}))
+                requests.append((f"{rule.endpoint} {argument}={name}", path, {}, {}))
         path = rule.rule.replace("<id>", "sundsvall").replace("<_format>", "rdf")
         for name, query in {
             "stream": {"stream": "true"},
             "odd parameters": [("id", "\x00"), ("format", "../../etc"), ("refresh", "yes"), ("q", "\x00"),
                                ("stream", "true"), ("stream", "false"), ("page", "-1")],
         }.items():
-            requests.append((f"{rule.endpoint} {name}", path, query))
+            requests.append((f"{rule.endpoint} {name}", path, query, {}))
+        for name, accept in {"malformed q": "text/turtle;q=1.2.3", "unknown type": "text/n3;q=0.9, */*;q=0.1",
+                             "10 kB": "x/" + "y" * 10_000}.items():
+            requests.append((f"{rule.endpoint} Accept {name}", rule.rule.replace("<id>", "sundsvall"), {},
+                             {"Accept": accept}))
     return requests
 
 
@@ -111,8 +115,8 @@ def test_every_route_and_action_of_the_extension_is_covered(app):
 @pytest.mark.parametrize("viewer", ["anonymous", "sysadmin"])
 def test_hostile_requests_to_the_extensions_routes_answer_below_500_with_a_message(app, catalogue, viewer):
     failures = []
-    for label, path, query in _route_requests(app):
-        response = _request(app.get, path, query_string=query, headers=_headers(catalogue, viewer))
+    for label, path, query, headers in _route_requests(app):
+        response = _request(app.get, path, query_string=query, headers=dict(headers, **_headers(catalogue, viewer)))
         if isinstance(response, Exception):
             failures.append(f"{label}: raised {response!r:.200}")
             continue
@@ -158,6 +162,13 @@ def test_an_unknown_organisation_on_a_page_is_404(app, catalogue):
         for page in ("catalog", "readiness") for name in ("10 kB", "unicode", "wildcard")
     }
     assert not (failures := _mismatches(expected, app, catalogue)), "\n".join(failures)
+
+
+def test_organisation_feed_answers_rdf_xml_to_an_accept_header_it_cannot_serve(app, catalogue):
+    for accept in ("text/turtle;q=1.2.3", "text/n3;q=0.9, */*;q=0.1", "x/" + "y" * 10_000):
+        response = app.get("/organization/sundsvall/catalog", headers={"Accept": accept})
+        assert response.status_code == 200, accept[:40]
+        assert response.headers["Content-Type"].startswith("application/rdf+xml")
 
 
 def test_organisation_feed_refuses_an_unknown_format_with_400_naming_the_formats(app, catalogue):

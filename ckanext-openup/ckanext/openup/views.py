@@ -6,13 +6,15 @@ import ckan.plugins.toolkit as toolkit
 from ckanext.dcat.utils import CONTENT_TYPES, parse_accept_header
 from flask import Blueprint, Response, make_response, stream_with_context
 
+from ckanext.openup import harvest_feed
+
 harvest = Blueprint("openup_harvest", __name__)
 
 
 def organisation_catalogue(id: str, _format: str | None = None):
     """The organisation's harvest feed: RDF/XML unless another format is asked for."""
     if _format is None:
-        _format = parse_accept_header(toolkit.request.headers.get("Accept", "")) or "rdf"
+        _format = _negotiated_format(toolkit.request.headers.get("Accept", ""))
     try:
         body = toolkit.get_action("openup_organization_catalog_show")(
             {"stream": True}, {"id": id, "format": _format})
@@ -24,6 +26,15 @@ def organisation_catalogue(id: str, _format: str | None = None):
     response = make_response(body) if isinstance(body, str) else Response(stream_with_context(body))
     response.headers["Content-Type"] = f"{CONTENT_TYPES[_format]}; charset=utf-8"
     return response
+
+
+def _negotiated_format(accept: str) -> str:
+    """The feed format an Accept header prefers; RDF/XML when it names none of ours or cannot be read."""
+    try:
+        negotiated = parse_accept_header(accept)
+    except ValueError:  # a malformed q-value: ignored, as HTTP allows
+        return "rdf"
+    return negotiated if negotiated in harvest_feed.FORMATS else "rdf"
 
 
 harvest.add_url_rule("/organization/<id>/catalog", view_func=organisation_catalogue)
