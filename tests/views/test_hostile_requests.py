@@ -48,10 +48,10 @@ ERROR_TYPES = {"Validation Error", "Not Found Error", "Authorization Error"}
 def catalogue():
     """Sundsvall with one public supplier-invoice dataset, and a sysadmin's token."""
     with fresh_catalogue():
-        create_supplier_invoice(create_organisation(SUNDSVALL))
+        dataset = create_supplier_invoice(create_organisation(SUNDSVALL))
         sysadmin = factories.Sysadmin()
         tokens = {"anonymous": None, "sysadmin": factories.APIToken(user=sysadmin["name"])["token"]}
-    return {"tokens": tokens}
+    return {"tokens": tokens, "dataset": dataset}
 
 
 def _headers(catalogue, viewer: str) -> dict[str, str]:
@@ -109,7 +109,7 @@ def test_every_route_and_action_of_the_extension_is_covered(app):
     endpoints = {rule.endpoint for rule in _extension_rules(app)}
     assert {"openup_harvest.organisation_catalogue", "openup_readiness.organisation_readiness"} <= endpoints
     assert set(_extension_actions()) >= {"openup_organization_catalog_show", "openup_harvest_readiness",
-                                          "dcat_catalog_show"}
+                                          "dcat_catalog_show", "dcat_dataset_show"}
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "sysadmin"])
@@ -291,6 +291,23 @@ def test_site_catalogue_page_refuses_an_unknown_format_with_a_message(app, catal
         f"format={name}": (f"/catalog.{quote(HOSTILE_FORMATS[name], safe='')}", {}, "anonymous", 409, "jsonld")
         for name in ("unknown", "upper case", "unicode", "nul", "10 kB")
     }
+    assert not (failures := _mismatches(expected, app, catalogue)), "\n".join(failures)
+
+
+def test_dataset_rdf_page_refuses_an_unknown_format_or_a_malformed_id_with_a_message(app, catalogue):
+    name = catalogue["dataset"]["name"]
+    expected = {
+        f"format={label}": (f"/dataset/{name}.{quote(HOSTILE_FORMATS[label], safe='')}", {}, "anonymous", 409,
+                            "jsonld")
+        for label in ("unknown", "upper case", "unicode", "nul", "10 kB")
+    }
+    expected.update({
+        f"id={label}": (f"/dataset/{quote(HOSTILE_IDS[label], safe='')}.rdf", {}, "anonymous", 409,
+                        "control characters")
+        for label in MALFORMED_IDS
+    })
+    expected["unknown profile"] = (f"/dataset/{name}.rdf", {"profiles": "../../etc"}, "anonymous", 409,
+                                   "Unknown RDF profile")
     assert not (failures := _mismatches(expected, app, catalogue)), "\n".join(failures)
 
 

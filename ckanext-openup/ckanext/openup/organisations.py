@@ -6,7 +6,6 @@ The pure functions here are shared by the validators (on save) and the DCAT-AP-S
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,6 +17,7 @@ from stdnum.fi import ytunnus
 from stdnum.se import orgnr
 
 from ckanext.openup import vocabularies
+from ckanext.openup.text import malformed_reference
 
 # dataportal.se de-duplicates publishers by this URI (docs.dataportal.se, "Organisationsidentifierare").
 SWEDISH_PUBLISHER_URI = "http://dataportal.se/organisation/SE{number}"
@@ -69,15 +69,6 @@ def publisher_uri(organisation: dict[str, Any]) -> str | None:
         return None
     template = FINNISH_PUBLISHER_URI if country == "FI" else SWEDISH_PUBLISHER_URI
     return template.format(number=number)
-
-
-def malformed_reference(id_or_name: object) -> bool:
-    """True when ``id_or_name`` cannot name an organisation: not text, or holding control characters.
-
-    Ids and names never hold them, and PostgreSQL refuses a query holding NUL, so such a value is
-    refused before any lookup.
-    """
-    return not isinstance(id_or_name, str) or any(unicodedata.category(c) == "Cc" for c in id_or_name)
 
 
 def organisation(id_or_name: str) -> dict[str, Any] | None:

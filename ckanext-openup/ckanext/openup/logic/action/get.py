@@ -10,7 +10,7 @@ from ckanext.dcat.utils import CONTENT_TYPES
 
 from ckanext.openup import harvest_feed, organisations
 from ckanext.openup.readiness import links, service
-from ckanext.openup.text import xml_safe
+from ckanext.openup.text import malformed_reference, xml_safe
 
 
 @toolkit.side_effect_free
@@ -76,25 +76,40 @@ def dcat_catalog_show(original_action, context: dict, data_dict: dict[str, Any])
     """ckanext-dcat's site-wide catalogue, without characters XML cannot carry.
 
     Its Hydra paging echoes the request's ``q`` and ``fq`` into the document, so ``?q=%07`` would
-    otherwise make the RDF/XML unparseable. An unknown format or profile is a validation error (400/409)
-    rather than rdflib's exception (500).
+    otherwise make the RDF/XML unparseable. An unknown format or profile is a validation error.
     """
+    return xml_safe(_dcat_serialised(original_action, context, data_dict))
+
+
+@toolkit.chained_action
+@toolkit.side_effect_free
+def dcat_dataset_show(original_action, context: dict, data_dict: dict[str, Any]) -> str:
+    """ckanext-dcat's one-dataset RDF (``/dataset/<id>.<format>``): a malformed id, an unknown format
+    or profile is a validation error, not a server error."""
+    if malformed_reference(data_dict.get("id", "")):
+        raise toolkit.ValidationError({"id": [toolkit._(
+            "A dataset id or name is plain text without control characters; check the address.")]})
+    return _dcat_serialised(original_action, context, data_dict)
+
+
+def _dcat_serialised(original_action, context: dict, data_dict: dict[str, Any]) -> str:
+    """ckanext-dcat's action, with what rdflib and ckanext-dcat would raise as a 500 refused first."""
     _format = data_dict.get("format")
     if _format is not None and _format not in CONTENT_TYPES:
         raise toolkit.ValidationError({"format": [_unknown_format(tuple(CONTENT_TYPES))]})
     try:
-        return xml_safe(original_action(context, data_dict))
+        return original_action(context, data_dict)
     except RDFProfileException as error:
         if not data_dict.get("profiles"):
             raise  # the site's own configuration, not the request
-        raise toolkit.ValidationError({"profiles": [toolkit._("Unknown RDF profiles: {profiles}").format(
-            profiles=data_dict["profiles"])]}) from error
+        raise toolkit.ValidationError({"profiles": [toolkit._(
+            "Unknown RDF profile. Leave profiles out to get the site's own.")]}) from error
 
 
 def _organisation_reference(data_dict: dict[str, Any]) -> str:
     """The ``id`` parameter, refused when it cannot name an organisation (before any database lookup)."""
     reference = toolkit.get_or_bust(data_dict, "id")
-    if organisations.malformed_reference(reference):
+    if malformed_reference(reference):
         raise toolkit.ValidationError({"id": [toolkit._(
             "An organisation id or name is plain text without control characters; check the address.")]})
     return reference
@@ -108,5 +123,6 @@ def get_actions() -> dict[str, Any]:
     return {
         "openup_organization_catalog_show": openup_organization_catalog_show,
         "dcat_catalog_show": dcat_catalog_show,
+        "dcat_dataset_show": dcat_dataset_show,
         "openup_harvest_readiness": openup_harvest_readiness,
     }
