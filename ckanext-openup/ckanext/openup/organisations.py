@@ -17,6 +17,7 @@ from stdnum.fi import ytunnus
 from stdnum.se import orgnr
 
 from ckanext.openup import vocabularies
+from ckanext.openup.text import malformed_reference
 
 # dataportal.se de-duplicates publishers by this URI (docs.dataportal.se, "Organisationsidentifierare").
 SWEDISH_PUBLISHER_URI = "http://dataportal.se/organisation/SE{number}"
@@ -72,7 +73,7 @@ def publisher_uri(organisation: dict[str, Any]) -> str | None:
 
 def organisation(id_or_name: str) -> dict[str, Any] | None:
     """The organisation's dict with its schema fields, or None when there is no such organisation."""
-    if not id_or_name or not isinstance(id_or_name, str):
+    if not id_or_name or malformed_reference(id_or_name):
         return None
     known = _known.get()
     if known and id_or_name in known:
