@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ckanext.openup.demo.processes import stops_with
+
 URL_VARIABLE = "CKAN_REDIS_URL"
 
 
@@ -38,7 +40,8 @@ def use_private_redis(home: Path, start: Callable[[list[str]], object] | None = 
         process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             # Out of the terminal's process group: Ctrl-C must not stop Redis before the processes using it.
-            start_new_session=True,
+            # Stopped at exit, or by the kernel when this process is killed (a test session, say).
+            start_new_session=True, preexec_fn=stops_with(os.getpid()),
         )
         atexit.register(_stop, process)
     deadline = time.monotonic() + 10

@@ -13,7 +13,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -92,7 +92,7 @@ class ChildProcesses:
 
     def start(self, role: str, command: list[str], **popen_arguments) -> subprocess.Popen:
         """Start ``command`` as the ``role`` (``web server``, ``jobs worker``...) of this run."""
-        process = subprocess.Popen(command, start_new_session=True, preexec_fn=_stop_with(os.getpid()),
+        process = subprocess.Popen(command, start_new_session=True, preexec_fn=stops_with(os.getpid()),
                                    **popen_arguments)
         self._children.append((role, process))
         try:
@@ -172,8 +172,8 @@ def _stop_tree(process: psutil.Process, timeout: float) -> None:
     psutil.wait_procs(alive, timeout=5)
 
 
-def _stop_with(parent: int):
-    """A pre-exec step: default signal handling, and on Linux a SIGTERM from the kernel when ``parent`` dies."""
+def stops_with(parent: int) -> Callable[[], None]:
+    """A ``preexec_fn``: default signal handling, and on Linux a SIGTERM from the kernel when ``parent`` dies."""
     libc = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
 
     def prepare_child() -> None:
