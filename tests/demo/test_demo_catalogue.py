@@ -20,12 +20,33 @@ from pathlib import Path
 import pytest
 import requests
 
+from ckanext.openup.demo.processes import stops_with
 from ckanext.openup.testing import openup_home
 from tests import processes
 from tests.live_ckan import free_port, wait_until_serving
 
 OPENUP = str(Path(sys.executable).with_name("openup"))
 GOODBYE = "Demo catalogue stopped; its data is kept in "
+
+
+def demo_environment() -> dict[str, str]:
+    """The test session's environment without what would point the demo at the session's own services."""
+    return {key: value for key, value in os.environ.items() if key not in (
+        "CKAN_SQLALCHEMY_URL", "CKAN_INI", "CKAN_SITE_URL", "CKAN_STORAGE_PATH", "CKAN_REDIS_URL")}
+
+
+def _background_job():
+    """Start as a non-interactive shell starts a background job: SIGINT ignored, which exec passes on.
+
+    And told to stop (SIGTERM) by the kernel if this test session is killed before its clean-up.
+    """
+    stop_with_session = stops_with(os.getpid())
+
+    def prepare() -> None:
+        stop_with_session()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    return prepare
 
 
 class DemoRun:
@@ -35,14 +56,10 @@ class DemoRun:
         self.home = home
         self.base = f"http://127.0.0.1:{port}"
         self.log = home.parent / f"{home.name}-start-{number}.log"
-        env = {key: value for key, value in os.environ.items() if key not in (
-            "CKAN_SQLALCHEMY_URL", "CKAN_INI", "CKAN_SITE_URL", "CKAN_STORAGE_PATH", "CKAN_REDIS_URL")}
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                [OPENUP, "demo", "--port", str(port), "--home", str(home)], env=env,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                # As a non-interactive shell starts a background job: SIGINT ignored, inherited by exec.
-                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+                [OPENUP, "demo", "--port", str(port), "--home", str(home)], env=demo_environment(),
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_background_job(),
             )
         self.started: set[processes.Process] = set()
 
@@ -85,9 +102,13 @@ def runs(demo_home) -> Iterator[list[DemoRun]]:
     started: list[DemoRun] = []
     yield started
     for run in started:
-        processes.kill_all(run.started | {processes.Process(run.process.pid, "", "")})
-        if run.process.poll() is None:
-            run.process.kill()
+        if run.process.poll() is None:  # a test failed before it stopped the demo: stop it, or kill it
+            run.process.terminate()
+            try:
+                run.process.wait(90)
+            except subprocess.TimeoutExpired:
+                run.process.kill()
+        processes.kill_all(run.started)
 
 
 @pytest.fixture(scope="module")
@@ -164,6 +185,15 @@ def test_demo_serves_municipalities_finds_swedish_word_forms_and_stops_on_ctrl_c
 
 def test_demo_keeps_its_data_and_stops_on_sigterm(demo_home, demo_port, runs, first_ids):
     run = start(demo_home, demo_port, runs)
+    assert _dataset_ids(run.base) == first_ids["datasets"]
+
+    # A second demo on the same folder is refused at once and leaves the running one alone.
+    second = subprocess.run([OPENUP, "demo", "--port", str(free_port()), "--home", str(demo_home)],
+                            env=demo_environment(), capture_output=True, text=True, timeout=60)
+    assert second.returncode == 2
+    assert f"in use by a running process (pid {run.process.pid})" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert run.process.poll() is None
     assert _dataset_ids(run.base) == first_ids["datasets"]
     output = run.stop(signal.SIGTERM)
     assert "0 municipalities, 0 datasets, 0 monthly files" in output

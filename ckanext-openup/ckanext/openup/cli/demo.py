@@ -69,7 +69,7 @@ def _claim(children: ChildProcesses, home: Path) -> None:
     try:
         stopped = children.claim()
     except AlreadyRunning as error:
-        raise click.UsageError(f"{error}: a demo is running there; stop it first or pass another --home.") from None
+        raise click.UsageError(f"{error}; stop it first or pass another --home.") from None
     database_pid = running_server_pid(home)
     if stopped or database_pid:
         found = [f"stopped its {', '.join(stopped)}"] if stopped else []

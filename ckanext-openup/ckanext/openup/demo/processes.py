@@ -78,7 +78,7 @@ class ChildProcesses:
         self.run_folder.mkdir(parents=True, exist_ok=True)
         owner = _recorded_process(self.run_folder / f"{_OWNER}.pid")
         if owner is not None and owner.pid != os.getpid():
-            raise AlreadyRunning(f"another process (pid {owner.pid}) is using {self.run_folder.parent}")
+            raise AlreadyRunning(f"{self.run_folder.parent} is in use by a running process (pid {owner.pid})")
         stopped = []
         for pid_file in sorted(self.run_folder.glob("*.pid")):
             leftover = _recorded_process(pid_file)
