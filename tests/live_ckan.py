@@ -1,7 +1,8 @@
 """A real CKAN served over HTTP on loopback, for tests where a harvester, the CLI or a browser talks to it.
 
 Each instance gets its own database on the test session's PostgreSQL, its own storage folder and
-``ckan run`` in a subprocess; search comes from openup_search, so no Solr is involved.
+``ckan run`` in a subprocess; search comes from openup_search, so no Solr is involved. Its processes are
+stopped with it, also when a test or its start fails, and with the test session if that is killed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import requests
 
+from ckanext.openup.demo.processes import ChildProcesses
 from ckanext.openup.embedded_db import URL_VARIABLE, sibling_database
 from ckanext.openup.testing import openup_home
 
@@ -64,7 +66,10 @@ def free_port() -> int:
 
 
 class LiveCkan:
-    """One CKAN instance: ``start()``, then ``url``, ``admin_token``, ``ckan(...)``; ``stop()`` at the end."""
+    """One CKAN instance: ``start()``, then ``url``, ``admin_token``, ``ckan(...)``; ``stop()`` at the end.
+
+    Also a context manager (``with LiveCkan(...) as ckan:``) that stops it whatever happens in the block.
+    """
 
     def __init__(self, name: str, plugins: str, extra_config: str = "", workdir: Path | None = None) -> None:
         self.name = name
@@ -76,11 +81,28 @@ class LiveCkan:
         self.config_file = self.workdir / "ckan.ini"
         self.admin_token = ""
         self._server: subprocess.Popen | None = None
-        self._worker: subprocess.Popen | None = None
+        self._processes = ChildProcesses(self.workdir)
         self._log = self.workdir / "server.log"
 
+    def __enter__(self) -> LiveCkan:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
     def start(self) -> LiveCkan:
+        """Prepare the database and serve; on any failure stop what was started and raise."""
         self.workdir.mkdir(parents=True, exist_ok=True)
+        # A test session killed before its teardown leaves its servers' pid files here.
+        self._processes.claim()
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
         # Beside the test database (which testing.py exported), never in it.
         url = sibling_database(os.environ[URL_VARIABLE], f"openup_live_{self.name}")
         self.config_file.write_text(_CONFIG.format(
@@ -93,13 +115,13 @@ class LiveCkan:
         self.ckan("sysadmin", "add", "admin")
         self.admin_token = self.ckan("user", "token", "add", "admin", "tests").stdout.strip().splitlines()[-1].strip()
         with self._log.open("w") as log:
-            self._server = subprocess.Popen(
+            self._server = self._processes.start(
+                "web server",
                 [CKAN, "-c", str(self.config_file), "run", "--host", "127.0.0.1", "--port", str(self.port),
                  "--disable-reloader"],
                 env=self._env(), stdout=log, stderr=subprocess.STDOUT,
             )
         self._wait_until_serving()
-        return self
 
     def ckan(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run a ``ckan`` command against this instance."""
@@ -122,19 +144,12 @@ class LiveCkan:
     def start_jobs_worker(self) -> None:
         """Run ``ckan jobs worker`` for this instance (background jobs need Redis: CKAN_REDIS_URL)."""
         with (self.workdir / "worker.log").open("w") as log:
-            self._worker = subprocess.Popen([CKAN, "-c", str(self.config_file), "jobs", "worker"],
-                                            env=self._env(), stdout=log, stderr=subprocess.STDOUT)
+            self._processes.start("jobs worker", [CKAN, "-c", str(self.config_file), "jobs", "worker"],
+                                  env=self._env(), stdout=log, stderr=subprocess.STDOUT)
 
     def stop(self) -> None:
-        if self._worker and self._worker.poll() is None:
-            self._worker.terminate()
-            self._worker.wait(20)
-        if self._server and self._server.poll() is None:
-            self._server.terminate()
-            try:
-                self._server.wait(20)
-            except subprocess.TimeoutExpired:
-                self._server.kill()
+        """Stop the worker and the server with everything they started (SIGTERM, SIGKILL after 20 s)."""
+        self._processes.stop_all()
 
     def server_log(self) -> str:
         return self._log.read_text(errors="replace") if self._log.exists() else ""

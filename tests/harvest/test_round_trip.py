@@ -29,17 +29,16 @@ CORRECTED_TITLE = "Supplier invoices 2025 (corrected)"
 
 @pytest.fixture(scope="module")
 def source():
-    ckan = LiveCkan("harvest_source", plugins=SOURCE_PLUGINS, extra_config=PROFILES).start()
-    yield ckan
-    ckan.stop()
+    with LiveCkan("harvest_source", plugins=SOURCE_PLUGINS, extra_config=PROFILES) as ckan:
+        yield ckan
 
 
 @pytest.fixture(scope="module")
 def harvester():
-    ckan = LiveCkan("harvester", plugins=HARVESTER_PLUGINS, extra_config=PROFILES).start()
-    ckan.ckan("db", "upgrade", "-p", "harvest")
-    yield ckan
-    ckan.stop()
+    # Stopped also when its harvest tables fail to upgrade, before any test has run.
+    with LiveCkan("harvester", plugins=HARVESTER_PLUGINS, extra_config=PROFILES) as ckan:
+        ckan.ckan("db", "upgrade", "-p", "harvest")
+        yield ckan
 
 
 @pytest.fixture(scope="module")

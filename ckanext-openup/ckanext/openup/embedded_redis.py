@@ -11,15 +11,19 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+from ckanext.openup.demo.processes import stops_with
 
 URL_VARIABLE = "CKAN_REDIS_URL"
 
 
-def use_private_redis(home: Path) -> str | None:
+def use_private_redis(home: Path, start: Callable[[list[str]], object] | None = None) -> str | None:
     """Start ``redis-server`` on a free loopback port and export its URL; None when not installed.
 
-    A ``CKAN_REDIS_URL`` already set is kept as it is. The server lives as long as this process.
+    A ``CKAN_REDIS_URL`` already set is kept as it is. ``start`` runs the server's command line and owns
+    its stopping (the demo does); without it the server is stopped when this process exits normally.
     """
     if os.environ.get(URL_VARIABLE):
         return os.environ[URL_VARIABLE]
@@ -28,14 +32,18 @@ def use_private_redis(home: Path) -> str | None:
         return None
     port = _free_port()
     home.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(
-        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(home)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        # Out of the terminal's process group: Ctrl-C must not stop Redis before the processes using it.
-        start_new_session=True,
-    )
-    atexit.register(_stop, process)
+    command = [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--dir", str(home)]
+    if start is not None:
+        start(command)
+    else:
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            # Out of the terminal's process group: Ctrl-C must not stop Redis before the processes using it.
+            # Stopped at exit, or by the kernel when this process is killed (a test session, say).
+            start_new_session=True, preexec_fn=stops_with(os.getpid()),
+        )
+        atexit.register(_stop, process)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import click
 
-from ckanext.openup.embedded_db import URL_VARIABLE, use_embedded
+from ckanext.openup.demo.processes import (
+    AlreadyRunning,
+    ChildProcesses,
+    StopRequested,
+    signals_deferred,
+    stop_on_signals,
+)
+from ckanext.openup.embedded_db import URL_VARIABLE, running_server_pid, stop_embedded, use_embedded
 from ckanext.openup.embedded_redis import use_private_redis
 
 DATABASE = "openup_demo"
@@ -30,7 +37,8 @@ def demo(host: str, port: int, home: Path, seed_only: bool) -> None:
     """Start a demo catalogue with three municipalities and their supplier invoices.
 
     Uses an embedded PostgreSQL under HOME unless CKAN_SQLALCHEMY_URL names a server, and keeps
-    its data between runs. Stop it with Ctrl-C; run it again to continue where you left off.
+    its data between runs. Stop it with Ctrl-C or SIGTERM (kill, docker stop, systemd): it stops
+    everything it started. Run it again to continue where you left off.
 
     \b
     Examples:
@@ -39,42 +47,66 @@ def demo(host: str, port: int, home: Path, seed_only: bool) -> None:
       CKAN_SQLALCHEMY_URL=postgresql://ckan:pass@localhost/ckan openup demo
     """
     home = home.resolve()
-    if _port_in_use(host, port):
-        raise click.UsageError(f"port {port} on {host} is already in use; stop the other server or pass --port.")
+    children = ChildProcesses(home)
+    with stop_on_signals():
+        try:
+            _claim(children, home)
+            if _port_in_use(host, port):
+                raise click.UsageError(
+                    f"port {port} on {host} is already in use; stop the other server or pass --port.")
+            _run(children, host, port, home, seed_only)
+        except StopRequested:
+            pass
+        finally:
+            with signals_deferred():
+                children.stop_all()
+                stop_embedded()
+    click.echo("Demo catalogue stopped; its data is kept in " + str(home), err=True)
+
+
+def _claim(children: ChildProcesses, home: Path) -> None:
+    """Take over the data folder, saying in one line what a demo that was killed left running there."""
+    try:
+        stopped = children.claim()
+    except AlreadyRunning as error:
+        raise click.UsageError(f"{error}; stop it first or pass another --home.") from None
+    database_pid = running_server_pid(home)
+    if stopped or database_pid:
+        found = [f"stopped its {', '.join(stopped)}"] if stopped else []
+        if database_pid:
+            found.append(f"reusing its database server (pid {database_pid})")
+        click.echo(f"A previous demo in {home} did not stop cleanly: {'; '.join(found)}.", err=True)
+
+
+def _run(children: ChildProcesses, host: str, port: int, home: Path, seed_only: bool) -> None:
     database_url = use_embedded(DATABASE, home)
-    redis_url = use_private_redis(home / "redis")
+    redis_url = use_private_redis(home / "redis", start=lambda command: children.start(
+        "Redis", command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     site_url = f"http://{host}:{port}"
     config_file = _write_config(home, database_url, site_url)
     env = dict(os.environ, CKAN_INI=str(config_file), CKAN_SITE_URL=site_url)
     env[URL_VARIABLE] = database_url
-    _ckan(env, "db", "upgrade")
+    _ckan(children, env, "db", "upgrade")
     # Cheap for a demo, and keeps the index in step with an upgraded search backend.
-    _ckan(env, "search-index", "rebuild", "--quiet")
+    _ckan(children, env, "search-index", "rebuild", "--quiet")
     click.echo("Filling the demo catalogue (municipalities, datasets, monthly files)...", err=True)
-    seeded = json.loads(_ckan(env, "openup", "seed-demo", "--json", capture=True).strip().splitlines()[-1])
+    seeded = json.loads(_ckan(children, env, "openup", "seed-demo", "--json", capture=True)
+                        .strip().splitlines()[-1])
     _print_welcome(site_url, seeded, config_file)
     if not redis_url:
         click.echo("Redis is not installed: background jobs are off (the catalogue works without them;"
                    " install redis-server or set CKAN_REDIS_URL to enable them).", err=True)
     if seed_only:
         return
-    # Background jobs (the harvest-readiness checks) need a worker beside the web server. It is kept out
-    # of the terminal's process group and stopped here, on Ctrl-C, while Redis still answers it.
-    worker = (
-        subprocess.Popen([_ckan_executable(), "jobs", "worker"], env=env, start_new_session=True)
-        if redis_url
-        else None
-    )
-    try:
-        subprocess.run([_ckan_executable(), "run", "--host", host, "--port", str(port), "--disable-reloader"],
-                       env=env, check=False)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(10)
-    click.echo("Demo catalogue stopped; its data is kept in " + str(home), err=True)
+    # Background jobs (the harvest-readiness checks) need a worker beside the web server; it is stopped
+    # after the web server and before Redis, so it never loses its queue mid-job.
+    if redis_url:
+        children.start("jobs worker", [_ckan_executable(), "jobs", "worker"], env=env)
+    web_server = children.start(
+        "web server", [_ckan_executable(), "run", "--host", host, "--port", str(port), "--disable-reloader"],
+        env=env)
+    if web_server.wait() != 0:
+        raise click.ClickException(f"the web server stopped (exit {web_server.returncode}); see the log above.")
 
 
 def _write_config(home: Path, database_url: str, site_url: str) -> Path:
@@ -104,12 +136,12 @@ def _ckan_executable() -> str:
     return str(beside_python) if beside_python.exists() else (shutil.which("ckan") or "ckan")
 
 
-def _ckan(env: dict[str, str], *args: str, capture: bool = False) -> str:
-    result = subprocess.run([_ckan_executable(), *args], env=env, text=True,
-                            stdout=subprocess.PIPE if capture else None)
-    if result.returncode != 0:
-        raise click.ClickException(f"`ckan {' '.join(args)}` failed (exit {result.returncode}); see the log above.")
-    return result.stdout or ""
+def _ckan(children: ChildProcesses, env: dict[str, str], *args: str, capture: bool = False) -> str:
+    returncode, output = children.run(f"ckan {args[0]}", [_ckan_executable(), *args], env=env, text=True,
+                                      stdout=subprocess.PIPE if capture else None)
+    if returncode != 0:
+        raise click.ClickException(f"`ckan {' '.join(args)}` failed (exit {returncode}); see the log above.")
+    return output
 
 
 def _port_in_use(host: str, port: int) -> bool:
