@@ -96,8 +96,20 @@ def _nothing(cells: Sequence[Cell]) -> tuple[str, ...]:
 def mask(text: str) -> str:
     """Show a value in a report without revealing a personal identity number in it."""
     for number in reversed(find_identity_numbers(text)):
-        text = text[: number.start] + number.text[:-4] + "****" + text[number.end :]
+        text = text[: number.start] + _masked(number.text) + text[number.end :]
     return text[:60] + ("…" if len(text) > 60 else "")
+
+
+def _masked(number: str) -> str:
+    """The date part of an identity number and ``*`` for every later digit or letter (``811218-****``)."""
+    kept, shown = 0, []
+    for char in number:
+        if char.isalnum() and kept >= 6:
+            char = "*"
+        elif char.isnumeric():
+            kept += 1
+        shown.append(char)
+    return "".join(shown)
 
 
 class InvoiceChecker:
