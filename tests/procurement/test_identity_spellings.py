@@ -40,6 +40,7 @@ SWEDISH_SPELLINGS = [
     "pnr:811218-9876",
     "SE811218987601",
     "se 811218987601",
+    "SE160101000001",  # born 2016: "16" + ten digits is not always an organisation
     "811218-9876".translate(FULL_WIDTH),
     "811218\u200b-9876",
     "8112\u200b189876",
@@ -72,6 +73,7 @@ ORGANISATION_NUMBERS = [
     "5560360793",
     "SE556036079301",
     "SE212000262701",
+    "SE192001010301",  # a company's VAT number whose digits also read as 19200101-0301
     "0201256-6",
     "FI02012566",
 ]
@@ -92,7 +94,8 @@ def test_swedish_spelling_never_reaches_a_prepared_file(tmp_path, spelling):
 
 @pytest.mark.parametrize("spelling", FINNISH_SPELLINGS)
 def test_finnish_spelling_never_reaches_a_prepared_file(tmp_path, spelling):
-    source = write_finnish_file(tmp_path / "ostolaskut.csv", [("nimi", spelling), ("y-tunnus", spelling), ("tili", spelling)])
+    values = [("nimi", spelling), ("y-tunnus", spelling), ("tili", spelling)]
+    source = write_finnish_file(tmp_path / "ostolaskut.csv", values)
     report = prepare_invoice_file(source, tmp_path / "out")
     assert surviving(prepared_paths(report), {HETU_CORE}) == set()
 

@@ -127,7 +127,7 @@ def _find_in_normalised(text: str) -> Iterator[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
     for run in _DIGIT_RUN.finditer(text):
         if run.end() - run.start() >= FEWEST_DIGITS:
-            found.extend(_swedish_in_run(run.group(), run.start()))
+            found.extend(_swedish_in_run(run.group(), run.start(), text))
     for match in _FINNISH.finditer(text):
         ddmmyy, sign, individual, check = match.groups()
         if sign or check.isalpha() or match.group()[6].isspace():
@@ -150,7 +150,7 @@ def _without_overlaps(found: list[tuple[str, int, int]]) -> list[tuple[str, int,
     return merged
 
 
-def _swedish_in_run(run: str, offset: int) -> Iterator[tuple[str, int, int]]:
+def _swedish_in_run(run: str, offset: int, text: str) -> Iterator[tuple[str, int, int]]:
     """Swedish numbers among a run of digit groups (``81 12 18-98 76``, ``811218 - 9876``).
 
     Consecutive groups holding ten or twelve digits are a candidate when every break between
@@ -169,7 +169,9 @@ def _swedish_in_run(run: str, offset: int) -> Iterator[tuple[str, int, int]]:
                 break
             if len(digits) in (10, 12):
                 between = run[groups[first][0] : groups[last][1]]
-                kind = _swedish_kind(digits, "+" in between)
+                start = offset + groups[first][0]
+                after_se = text[max(0, start - 3) : start].rstrip().lower().endswith("se")
+                kind = _swedish_kind(digits, "+" in between, after_se)
                 if kind:
                     yield kind, offset + groups[first][0], offset + groups[last][1]
                     first = last
@@ -178,14 +180,25 @@ def _swedish_in_run(run: str, offset: int) -> Iterator[tuple[str, int, int]]:
 
 
 @lru_cache(maxsize=65536)
-def _swedish_kind(digits: str, centenarian: bool) -> str | None:
-    """The kind of a ten- or twelve-digit Swedish number, or None (an organisationsnummer, or noise)."""
+def _swedish_kind(digits: str, centenarian: bool, after_se: bool = False) -> str | None:
+    """The kind of a ten- or twelve-digit Swedish number, or None (an organisationsnummer, or noise).
+
+    ``after_se`` says ``SE`` stands before the digits: twelve of them ending in 01 are a VAT number.
+    """
     if len(digits) == 10:
         return _core_kind(digits, None, centenarian)
+    if after_se and digits.endswith("01") and _is_organisation_number(digits[:10]):
+        return None  # a company's VAT number, though its digits may also read as 19YYMMDDNNNN
     kind = _core_kind(digits[2:], int(digits[:4]), False) if digits[:2] in ("18", "19", "20") else None
-    if kind is None and digits.endswith("01"):
-        kind = _core_kind(digits[:10], None, centenarian)  # a sole trader's VAT number: SE + personnummer + 01
+    if kind is None and digits.endswith("01") and not (digits.startswith("16") and _is_organisation_number(digits[2:])):
+        # A sole trader's VAT number: SE + personnummer + 01 (but "16" + organisationsnummer is a company).
+        kind = _core_kind(digits[:10], None, centenarian)
     return kind
+
+
+def _is_organisation_number(ten: str) -> bool:
+    """Ten digits with a "month" of 20 or more and a valid check digit: never a person's."""
+    return ten[2] >= "2" and luhn.is_valid(ten)
 
 
 def _core_kind(core: str, year: int | None, centenarian: bool) -> str | None:
