@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import operator
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -50,6 +51,14 @@ _SUPPLIER = SPEC_COLUMNS.index("leverantor")
 _SUPPLIER_ID = SPEC_COLUMNS.index("leverantor_id")
 # Small enough for a batch's values to stay in the CPU caches: 256 rows read faster than 2,000.
 BATCH_ROWS = 256
+# What a spreadsheet takes for the start of a formula (OWASP, "CSV injection"): such text cells are
+# written with a leading ' so spreadsheets show them as text. Numbers such as -120.50 are left alone.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+FORMULA_GUARD = "'"
+_FORMULA_AT_LINE_START = re.compile(r"\n[=+\-@\t\r]")
+_FORMULA_MESSAGE = (
+    "starts like a spreadsheet formula (=, +, -, @); prepare writes it with a leading ' so spreadsheets show it as text"
+)
 # Identity numbers found in one row, by spec column index.
 RowIdentityNumbers = dict[int, list[IdentityNumber]]
 # A problem with a buyer or supplier: severity, code, spec column index, message, value.
@@ -93,6 +102,11 @@ def _nothing(cells: Sequence[Cell]) -> tuple[str, ...]:
     return ()
 
 
+def is_formula_like(value: str) -> bool:
+    """Whether a spreadsheet would run ``value`` as a formula: it starts with = + - @ TAB or CR and is no number."""
+    return value[:1] in FORMULA_STARTS and parse_amount_text(value.strip()) is None
+
+
 def mask(text: str) -> str:
     """Show a value in a report without revealing a personal identity number in it."""
     for number in reversed(find_identity_numbers(text)):
@@ -123,6 +137,8 @@ class InvoiceChecker:
         # Values already seen without an identity number (set membership is the cheapest test).
         self._clean_values: set[str] = set()
         self._clean_parties: set[tuple[str, str, str]] = set()
+        # Values already seen that a spreadsheet would not take for a formula.
+        self._plain_values: set[str] = set()
         present = mapping.positions
         self._required = [SPEC_COLUMNS.index(column) for column in mapping.variant.required if column in present]
         # itemgetter of one index returns a bare value, so always ask for a tuple.
@@ -193,6 +209,9 @@ class InvoiceChecker:
         )
         columns[_DATE] = date_texts
         columns[_AMOUNT] = amount_texts
+        formulas = self._formula_cells(columns, {_DATE: invalid_dates, _AMOUNT: invalid_amounts})
+        if formulas:
+            self._neutralise_formulas(columns, lines, formulas)
         checked.rows = list(zip(*columns, strict=True))
         for position in sorted(suspects):
             cells = list(checked.rows[position])
@@ -268,6 +287,41 @@ class InvoiceChecker:
                     if len(value) >= SHORTEST_IDENTITY_NUMBER and contains_identity_number(value)
                 )
         return suspects
+
+    def _formula_cells(self, columns: list[Sequence[str]], unparsed: dict[int, list[int]]) -> dict[int, list[int]]:
+        """Where the batch's formula-like text cells are: row positions by spec column index.
+
+        Repeating columns are looked at one new value at a time, unique ones with one scan of the
+        column, and of the date and amount columns only the ``unparsed`` values (the rest are
+        canonical dates and numbers).
+        """
+        plain = self._plain_values
+        if len(plain) > IDENTITY_CACHE_SIZE:
+            plain.clear()
+        cells: dict[int, list[int]] = {}
+        for index in self._repeating_columns:
+            column = columns[index]
+            unseen = set(column).difference(plain)
+            formula_like = {value for value in unseen if is_formula_like(value)}
+            plain.update(unseen - formula_like)
+            if formula_like:
+                cells[index] = [position for position, value in enumerate(column) if value in formula_like]
+        for index in self._unique_columns:
+            if _FORMULA_AT_LINE_START.search("\n" + "\n".join(columns[index])):
+                cells[index] = [position for position, value in enumerate(columns[index]) if is_formula_like(value)]
+        for index, positions in unparsed.items():
+            if positions and index in self._mapped_indexes:
+                cells[index] = [position for position in positions if is_formula_like(columns[index][position])]
+        return {index: positions for index, positions in cells.items() if positions}
+
+    def _neutralise_formulas(self, columns: list[Sequence[str]], lines: list[int], cells: dict[int, list[int]]) -> None:
+        """Put a ' before each formula-like text cell, in the batch's ``columns``, and report each one."""
+        for index, positions in cells.items():
+            column = columns[index] = list(columns[index])
+            for position in positions:
+                value = column[position]
+                column[position] = FORMULA_GUARD + value
+                self.report(WARNING, "formula", self.column_label(index), lines[position], _FORMULA_MESSAGE, value)
 
     def _party_suspects(self, columns: list[Sequence[str]]) -> set[int]:
         """Rows whose buyer and supplier have not been seen clean before and are not clean now."""
