@@ -43,13 +43,13 @@ POOL = {
 class RowByRowChecker(InvoiceChecker):
     """Sends every row through the row check, and every cell through the formula test: the plain reading."""
 
-    def _identity_suspects(self, columns: list[Sequence[str]], sources: list) -> set[int]:
+    def _identity_suspects(self, columns: list[Sequence[str]], sources: list, formulas: dict) -> set[int]:
         return set(range(len(columns[0])))
 
     def _party_suspects(self, columns: list[Sequence[str]]) -> set[int]:
         return set()
 
-    def _formula_cells(self, columns: list[Sequence[str]], unparsed: dict[int, list[int]]) -> dict[int, list[int]]:
+    def _formula_cells(self, columns: list[Sequence[str]], formulas: dict, unparsed: dict) -> dict[int, list[int]]:
         cells = {
             index: [position for position, value in enumerate(columns[index]) if is_formula_like(value)]
             for index in self._mapped_indexes

@@ -113,6 +113,13 @@ def test_y_tunnus_is_not_a_person_and_is_checked():
     assert "Y-tunnus" in organisation_number_problem("0144411-4", "fi")
 
 
+def test_iso_date_and_a_number_after_a_space_are_not_a_personnummer():
+    number = with_check_digit("240607420")  # 2024-06-07 and a valid check digit
+    assert find_identity_numbers(f"Avser 2024-06-07 {number[6:]}") == []
+    assert [n.kind for n in find_identity_numbers(f"Avser 2024-06-07-{number[6:]}")] == [PERSONNUMMER]
+    assert [n.kind for n in find_identity_numbers(f"Avser 20240607 {number[6:]}")] == [PERSONNUMMER]
+
+
 def test_organisation_number_with_wrong_check_digit_is_named_as_such():
     assert organisation_number_problem("2120001355", "se") is None
     assert "check digit" in organisation_number_problem("2120001356", "se")

@@ -134,11 +134,9 @@ class InvoiceChecker:
         self.country = mapping.variant.country
         self.summary = InvoiceSummary()
         self.findings: dict[tuple[str, str], Finding] = {}
-        # Values already seen without an identity number (set membership is the cheapest test).
+        # Values already seen without an identity number or formula (set membership is the cheapest test).
         self._clean_values: set[str] = set()
         self._clean_parties: set[tuple[str, str, str]] = set()
-        # Values already seen that a spreadsheet would not take for a formula.
-        self._plain_values: set[str] = set()
         present = mapping.positions
         self._required = [SPEC_COLUMNS.index(column) for column in mapping.variant.required if column in present]
         # itemgetter of one index returns a bare value, so always ask for a tuple.
@@ -192,7 +190,8 @@ class InvoiceChecker:
         for index in self._required:
             if not all(columns[index]):
                 suspects.update(position for position, value in enumerate(columns[index]) if not value)
-        suspects |= self._identity_suspects(columns, sources)
+        new_formulas: dict[int, set[str]] = {}
+        suspects |= self._identity_suspects(columns, sources, new_formulas)
         suspects |= self._party_suspects(columns)
         suspects |= self._currency_suspects(sources)
         suppliers = columns[_SUPPLIER_ID]
@@ -209,7 +208,7 @@ class InvoiceChecker:
         )
         columns[_DATE] = date_texts
         columns[_AMOUNT] = amount_texts
-        formulas = self._formula_cells(columns, {_DATE: invalid_dates, _AMOUNT: invalid_amounts})
+        formulas = self._formula_cells(columns, new_formulas, {_DATE: invalid_dates, _AMOUNT: invalid_amounts})
         if formulas:
             self._neutralise_formulas(columns, lines, formulas)
         checked.rows = list(zip(*columns, strict=True))
@@ -264,18 +263,31 @@ class InvoiceChecker:
                     cells[self._present_date] = date.isoformat()
         return cells
 
-    def _identity_suspects(self, columns: list[Sequence[str]], sources: list[list[Cell]]) -> set[int]:
-        """Rows with a value that holds a personal identity number (or may: long unique values)."""
+    def _identity_suspects(
+        self, columns: list[Sequence[str]], sources: list[list[Cell]], formulas: dict[int, set[str]]
+    ) -> set[int]:
+        """Rows with a value that holds a personal identity number (or may: long unique values).
+
+        The repeating columns' new values are also the ones to test for formulas: those found go
+        into ``formulas``, by spec column index.
+        """
         clean = self._clean_values
         if len(clean) > IDENTITY_CACHE_SIZE:
             clean.clear()
         suspects: set[int] = set()
         unmapped = [[cell_text(source[position]) for source in sources] for position in self._unmapped]
-        for column in [columns[index] for index in self._repeating_columns] + unmapped:
-            # Supplier names, ids and account texts repeat: each value is looked at once.
+        # The unmapped columns (index None) are left out of prepared files: their formulas do not matter.
+        indexed: list[tuple[int | None, Sequence[str]]] = [(index, columns[index]) for index in self._repeating_columns]
+        indexed += [(None, column) for column in unmapped]
+        for index, column in indexed:
+            # Supplier names, ids and account texts repeat: each value is looked at once, and a
+            # value counts as clean when it holds neither an identity number nor a formula.
             unseen = set(column).difference(clean)
             holding = {value for value in unseen if contains_identity_number(value)}
-            clean.update(unseen - holding)
+            formula_like = {value for value in unseen if is_formula_like(value)}
+            if formula_like and index is not None:
+                formulas[index] = formula_like
+            clean.update(unseen - holding - formula_like)
             if holding:
                 suspects.update(position for position, value in enumerate(column) if value in holding)
         for index in self._unique_columns:
@@ -288,24 +300,18 @@ class InvoiceChecker:
                 )
         return suspects
 
-    def _formula_cells(self, columns: list[Sequence[str]], unparsed: dict[int, list[int]]) -> dict[int, list[int]]:
+    def _formula_cells(
+        self, columns: list[Sequence[str]], formulas: dict[int, set[str]], unparsed: dict[int, list[int]]
+    ) -> dict[int, list[int]]:
         """Where the batch's formula-like text cells are: row positions by spec column index.
 
-        Repeating columns are looked at one new value at a time, unique ones with one scan of the
-        column, and of the date and amount columns only the ``unparsed`` values (the rest are
-        canonical dates and numbers).
+        ``formulas`` holds the repeating columns' formula-like values (found with their new values
+        in the identity pass); unique columns are scanned here, and of the date and amount
+        columns only the ``unparsed`` values (the rest are canonical dates and numbers).
         """
-        plain = self._plain_values
-        if len(plain) > IDENTITY_CACHE_SIZE:
-            plain.clear()
         cells: dict[int, list[int]] = {}
-        for index in self._repeating_columns:
-            column = columns[index]
-            unseen = set(column).difference(plain)
-            formula_like = {value for value in unseen if is_formula_like(value)}
-            plain.update(unseen - formula_like)
-            if formula_like:
-                cells[index] = [position for position, value in enumerate(column) if value in formula_like]
+        for index, found in formulas.items():
+            cells[index] = [position for position, value in enumerate(columns[index]) if value in found]
         for index in self._unique_columns:
             if _FORMULA_AT_LINE_START.search("\n" + "\n".join(columns[index])):
                 cells[index] = [position for position, value in enumerate(columns[index]) if is_formula_like(value)]

@@ -41,6 +41,9 @@ _INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff")
 # Digit groups and what may stand between them: spaces, dots, a hyphen or a plus (" - " too).
 _DIGIT_RUN = re.compile(r"[0-9]+(?:[\s.+-]{1,3}[0-9]+)*")
 _DIGIT_GROUP = re.compile(r"[0-9]+")
+# An ISO date and four more digits after a space ("2024-06-07 4201"): a date and a number, while
+# "1981-12-18-9876" is a personnummer written with hyphens.
+_ISO_DATE_AND_NUMBER = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:\s*|\.)[0-9]{2}\s?[0-9]{2}")
 # DDMMYY, the century sign (or a space, or nothing), three individual digits and the check character.
 _FINNISH = re.compile(r"(?<![0-9])([0-9]{6})\s{0,2}([-+a-fu-y]?)\s{0,2}([0-9]{3})([0-9a-y])(?![0-9])", re.IGNORECASE)
 _HETU_SIGNS_TO_TRY = ("-", "A")  # a missing sign: the check character does not depend on the century
@@ -169,6 +172,8 @@ def _swedish_in_run(run: str, offset: int, text: str) -> Iterator[tuple[str, int
                 break
             if len(digits) in (10, 12):
                 between = run[groups[first][0] : groups[last][1]]
+                if _ISO_DATE_AND_NUMBER.fullmatch(between):
+                    continue
                 start = offset + groups[first][0]
                 after_se = text[max(0, start - 3) : start].rstrip().lower().endswith("se")
                 kind = _swedish_kind(digits, "+" in between, after_se)
