@@ -6,6 +6,7 @@ check before upload. Organisation numbers, however written, are left as they are
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,16 @@ def test_zero_width_characters_inside_a_number_are_removed_with_it():
     text = "Arvode 811218\u200b-98\u00ad76 jan"
     [number] = find_identity_numbers(text)
     assert text[number.start : number.end] == "811218\u200b-98\u00ad76"
+
+
+def test_prepare_replaces_only_the_number_and_keeps_the_text_around_it(tmp_path):
+    values = [("konto_text", "Arvode PNR８１１２１８–９８７６, jan"), ("konto_text", "Lön 131052\u00ad-308t okt")]
+    source = write_swedish_file(tmp_path / "ledger.csv", values)
+    report = prepare_invoice_file(source, tmp_path / "out")
+    texts = [row[6] for row in _rows(Path(report.files[0].path))]
+    assert texts == ["Arvode PNR[personnummer borttaget], jan", "Lön [personnummer borttaget] okt"]
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as stream:
+        return list(csv.reader(stream))[1:]
