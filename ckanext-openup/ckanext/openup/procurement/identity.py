@@ -36,8 +36,6 @@ FEWEST_DIGITS = 9
 
 # Hyphens, dashes and minus signs people (and word processors) put where a hyphen belongs.
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d")
-# Characters that show nothing: soft hyphen, zero-width space/joiners, word joiner, BOM.
-_INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff")
 # Digit groups and what may stand between them: spaces, dots, a hyphen or a plus (" - " too).
 _DIGIT_RUN = re.compile(r"[0-9]+(?:[\s.+-]{1,3}[0-9]+)*")
 _DIGIT_GROUP = re.compile(r"[0-9]+")
@@ -110,8 +108,8 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
     for index, char in enumerate(text):
         if char.isascii():
             out = char
-        elif char in _INVISIBLE:
-            continue
+        elif unicodedata.category(char) == "Cf":
+            continue  # shows nothing: soft hyphen, zero-width space and joiners, direction marks, BOM
         elif char in _DASHES:
             out = "-"
         elif char.isspace():
