@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from ckanext.openup.procurement.checks import BATCH_ROWS, CheckedBatch, InvoiceChecker
+from ckanext.openup.procurement.checks import BATCH_ROWS, CheckedBatch, InvoiceChecker, is_formula_like
 from ckanext.openup.procurement.variants import SPEC_COLUMNS, recognise_header
 
 HEADER = [*SPEC_COLUMNS, "valuta", "anteckning"]  # valuta as in spec 1.0, and a column no spec knows
@@ -21,14 +21,16 @@ POOL = {
     "kopare_id": ["2120001355", "2120001355", "2120001356", ""],
     "kopare": ["Göteborgs Stad", ""],
     "verifikationsnummer": ["1000001", "811218-9876", "19811218-9876", "", "12345678901"],
-    "leverantor": ["Bygg AB", "Anna Andersson", "Svensson Enskild Firma", "Tmi Virtanen", "Kalle 811218-9876", ""],
+    "leverantor": ["Bygg AB", "Anna Andersson", "Svensson Enskild Firma", "Tmi Virtanen", "Kalle 811218-9876", ""]
+    + ["+cmd"],
     "leverantor_id": ["5562000116", "556200-0116", "811218-9876", "8112189876", "5562000117", "12", ""],
     "konto_nr": ["4010", "6550"],
-    "konto_text": ["Konsulttjänster", "Arvode 811218-9876", ""],
-    "datum": ["2024-01-31", "20240215", "31.03.2024", "2024-04", "2024-13-01", "igår", "1899-01-01", ""],
+    "konto_text": ["Konsulttjänster", "Arvode 811218-9876", "=HYPERLINK(A1)", "-5", ""],
+    "datum": ["2024-01-31", "20240215", "31.03.2024", "2024-04", "2024-13-01", "igår", "1899-01-01", "=NOW()", ""],
     "forvaltning": ["Kulturförvaltningen", ""],
-    "fakturanummer": ["7000001", "F-811218-9876", "123456789012345", ""],
-    "belopp": ["1302,03", "-250,50", "12 345,67", "1302.03", "1.234,56", "+5", "007", "tusen", "1,2,3", "", "-0,00"],
+    "fakturanummer": ["7000001", "F-811218-9876", "123456789012345", "@SUM(A1)", "-7000001", ""],
+    "belopp": ["1302,03", "-250,50", "12 345,67", "1302.03", "1.234,56", "+5", "007", "tusen", "1,2,3", "", "-0,00"]
+    + ["-A1"],
     "grund": ["direktupphandling", ""],
     "avtal": ["", "AVT-1"],
     "kommun_id": ["1480", ""],
@@ -39,13 +41,20 @@ POOL = {
 
 
 class RowByRowChecker(InvoiceChecker):
-    """Sends every row through the row check: the slow, plain reading of the rules."""
+    """Sends every row through the row check, and every cell through the formula test: the plain reading."""
 
-    def _identity_suspects(self, columns: list[Sequence[str]], sources: list) -> set[int]:
+    def _identity_suspects(self, columns: list[Sequence[str]], sources: list, formulas: dict) -> set[int]:
         return set(range(len(columns[0])))
 
     def _party_suspects(self, columns: list[Sequence[str]]) -> set[int]:
         return set()
+
+    def _formula_cells(self, columns: list[Sequence[str]], formulas: dict, unparsed: dict) -> dict[int, list[int]]:
+        cells = {
+            index: [position for position, value in enumerate(columns[index]) if is_formula_like(value)]
+            for index in self._mapped_indexes
+        }
+        return {index: positions for index, positions in cells.items() if positions}
 
 
 def generated_rows(seed: int, count: int, trouble: float) -> list[tuple[int, list[str]]]:

@@ -86,8 +86,9 @@ def test_impossible_or_future_birth_date_is_not_a_person(impossible):
     assert find_identity_numbers(century + with_check_digit(nine)) == []
 
 
-def test_other_scripts_digits_are_not_taken_for_a_personnummer():
-    assert find_identity_numbers("٨١١٢١٨٩٨٧٦") == []
+def test_other_scripts_digits_spell_the_same_personnummer():
+    # Arabic-Indic digits are the same number to a reader: they are found (and redacted) too.
+    assert [number.kind for number in find_identity_numbers("٨١١٢١٨-٩٨٧٦")] == [PERSONNUMMER]
 
 
 def test_digits_inside_a_longer_number_are_not_a_personnummer():
@@ -110,6 +111,13 @@ def test_y_tunnus_is_not_a_person_and_is_checked():
     assert find_identity_numbers("0144411-3") == []
     assert organisation_number_problem("0144411-3", "fi") is None
     assert "Y-tunnus" in organisation_number_problem("0144411-4", "fi")
+
+
+def test_iso_date_and_a_number_after_a_space_are_not_a_personnummer():
+    number = with_check_digit("240607420")  # 2024-06-07 and a valid check digit
+    assert find_identity_numbers(f"Avser 2024-06-07 {number[6:]}") == []
+    assert [n.kind for n in find_identity_numbers(f"Avser 2024-06-07-{number[6:]}")] == [PERSONNUMMER]
+    assert [n.kind for n in find_identity_numbers(f"Avser 20240607 {number[6:]}")] == [PERSONNUMMER]
 
 
 def test_organisation_number_with_wrong_check_digit_is_named_as_such():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import operator
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -50,6 +51,14 @@ _SUPPLIER = SPEC_COLUMNS.index("leverantor")
 _SUPPLIER_ID = SPEC_COLUMNS.index("leverantor_id")
 # Small enough for a batch's values to stay in the CPU caches: 256 rows read faster than 2,000.
 BATCH_ROWS = 256
+# What a spreadsheet takes for the start of a formula (OWASP, "CSV injection"): such text cells are
+# written with a leading ' so spreadsheets show them as text. Numbers such as -120.50 are left alone.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+FORMULA_GUARD = "'"
+_FORMULA_AT_LINE_START = re.compile(r"\n[=+\-@\t\r]")
+_FORMULA_MESSAGE = (
+    "starts like a spreadsheet formula (=, +, -, @); prepare writes it with a leading ' so spreadsheets show it as text"
+)
 # Identity numbers found in one row, by spec column index.
 RowIdentityNumbers = dict[int, list[IdentityNumber]]
 # A problem with a buyer or supplier: severity, code, spec column index, message, value.
@@ -93,11 +102,28 @@ def _nothing(cells: Sequence[Cell]) -> tuple[str, ...]:
     return ()
 
 
+def is_formula_like(value: str) -> bool:
+    """Whether a spreadsheet would run ``value`` as a formula: it starts with = + - @ TAB or CR and is no number."""
+    return value[:1] in FORMULA_STARTS and parse_amount_text(value.strip()) is None
+
+
 def mask(text: str) -> str:
     """Show a value in a report without revealing a personal identity number in it."""
     for number in reversed(find_identity_numbers(text)):
-        text = text[: number.start] + number.text[:-4] + "****" + text[number.end :]
+        text = text[: number.start] + _masked(number.text) + text[number.end :]
     return text[:60] + ("…" if len(text) > 60 else "")
+
+
+def _masked(number: str) -> str:
+    """The date part of an identity number and ``*`` for every later digit or letter (``811218-****``)."""
+    kept, shown = 0, []
+    for char in number:
+        if char.isalnum() and kept >= 6:
+            char = "*"
+        elif char.isnumeric():
+            kept += 1
+        shown.append(char)
+    return "".join(shown)
 
 
 class InvoiceChecker:
@@ -108,7 +134,7 @@ class InvoiceChecker:
         self.country = mapping.variant.country
         self.summary = InvoiceSummary()
         self.findings: dict[tuple[str, str], Finding] = {}
-        # Values already seen without an identity number (set membership is the cheapest test).
+        # Values already seen without an identity number or formula (set membership is the cheapest test).
         self._clean_values: set[str] = set()
         self._clean_parties: set[tuple[str, str, str]] = set()
         present = mapping.positions
@@ -164,7 +190,8 @@ class InvoiceChecker:
         for index in self._required:
             if not all(columns[index]):
                 suspects.update(position for position, value in enumerate(columns[index]) if not value)
-        suspects |= self._identity_suspects(columns, sources)
+        new_formulas: dict[int, set[str]] = {}
+        suspects |= self._identity_suspects(columns, sources, new_formulas)
         suspects |= self._party_suspects(columns)
         suspects |= self._currency_suspects(sources)
         suppliers = columns[_SUPPLIER_ID]
@@ -181,6 +208,9 @@ class InvoiceChecker:
         )
         columns[_DATE] = date_texts
         columns[_AMOUNT] = amount_texts
+        formulas = self._formula_cells(columns, new_formulas, {_DATE: invalid_dates, _AMOUNT: invalid_amounts})
+        if formulas:
+            self._neutralise_formulas(columns, lines, formulas)
         checked.rows = list(zip(*columns, strict=True))
         for position in sorted(suspects):
             cells = list(checked.rows[position])
@@ -233,18 +263,31 @@ class InvoiceChecker:
                     cells[self._present_date] = date.isoformat()
         return cells
 
-    def _identity_suspects(self, columns: list[Sequence[str]], sources: list[list[Cell]]) -> set[int]:
-        """Rows with a value that holds a personal identity number (or may: long unique values)."""
+    def _identity_suspects(
+        self, columns: list[Sequence[str]], sources: list[list[Cell]], formulas: dict[int, set[str]]
+    ) -> set[int]:
+        """Rows with a value that holds a personal identity number (or may: long unique values).
+
+        The repeating columns' new values are also the ones to test for formulas: those found go
+        into ``formulas``, by spec column index.
+        """
         clean = self._clean_values
         if len(clean) > IDENTITY_CACHE_SIZE:
             clean.clear()
         suspects: set[int] = set()
         unmapped = [[cell_text(source[position]) for source in sources] for position in self._unmapped]
-        for column in [columns[index] for index in self._repeating_columns] + unmapped:
-            # Supplier names, ids and account texts repeat: each value is looked at once.
+        # The unmapped columns (index None) are left out of prepared files: their formulas do not matter.
+        indexed: list[tuple[int | None, Sequence[str]]] = [(index, columns[index]) for index in self._repeating_columns]
+        indexed += [(None, column) for column in unmapped]
+        for index, column in indexed:
+            # Supplier names, ids and account texts repeat: each value is looked at once, and a
+            # value counts as clean when it holds neither an identity number nor a formula.
             unseen = set(column).difference(clean)
             holding = {value for value in unseen if contains_identity_number(value)}
-            clean.update(unseen - holding)
+            formula_like = {value for value in unseen if is_formula_like(value)}
+            if formula_like and index is not None:
+                formulas[index] = formula_like
+            clean.update(unseen - holding - formula_like)
             if holding:
                 suspects.update(position for position, value in enumerate(column) if value in holding)
         for index in self._unique_columns:
@@ -256,6 +299,35 @@ class InvoiceChecker:
                     if len(value) >= SHORTEST_IDENTITY_NUMBER and contains_identity_number(value)
                 )
         return suspects
+
+    def _formula_cells(
+        self, columns: list[Sequence[str]], formulas: dict[int, set[str]], unparsed: dict[int, list[int]]
+    ) -> dict[int, list[int]]:
+        """Where the batch's formula-like text cells are: row positions by spec column index.
+
+        ``formulas`` holds the repeating columns' formula-like values (found with their new values
+        in the identity pass); unique columns are scanned here, and of the date and amount
+        columns only the ``unparsed`` values (the rest are canonical dates and numbers).
+        """
+        cells: dict[int, list[int]] = {}
+        for index, found in formulas.items():
+            cells[index] = [position for position, value in enumerate(columns[index]) if value in found]
+        for index in self._unique_columns:
+            if _FORMULA_AT_LINE_START.search("\n" + "\n".join(columns[index])):
+                cells[index] = [position for position, value in enumerate(columns[index]) if is_formula_like(value)]
+        for index, positions in unparsed.items():
+            if positions and index in self._mapped_indexes:
+                cells[index] = [position for position in positions if is_formula_like(columns[index][position])]
+        return {index: positions for index, positions in cells.items() if positions}
+
+    def _neutralise_formulas(self, columns: list[Sequence[str]], lines: list[int], cells: dict[int, list[int]]) -> None:
+        """Put a ' before each formula-like text cell, in the batch's ``columns``, and report each one."""
+        for index, positions in cells.items():
+            column = columns[index] = list(columns[index])
+            for position in positions:
+                value = column[position]
+                column[position] = FORMULA_GUARD + value
+                self.report(WARNING, "formula", self.column_label(index), lines[position], _FORMULA_MESSAGE, value)
 
     def _party_suspects(self, columns: list[Sequence[str]]) -> set[int]:
         """Rows whose buyer and supplier have not been seen clean before and are not clean now."""
