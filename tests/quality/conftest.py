@@ -91,6 +91,9 @@ class Answer:
     delay: float = 0.0
     head_status: int | None = None  # a different status for HEAD (servers that refuse it)
     location: str = ""
+    # Bytes of padding sent lazily after ``body``, a megabyte at a time (a hostile, endless answer).
+    lazy_bytes: int = 0
+    declare_length: bool = True
 
 
 class LoopbackServer:
@@ -118,12 +121,22 @@ class LoopbackServer:
                 status = answer.head_status if (not with_body and answer.head_status) else answer.status
                 self.send_response(status)
                 self.send_header("Content-Type", answer.content_type)
-                self.send_header("Content-Length", str(len(answer.body)))
+                if answer.declare_length:
+                    self.send_header("Content-Length", str(len(answer.body) + answer.lazy_bytes))
                 if answer.location:
                     self.send_header("Location", answer.location)
                 self.end_headers()
                 if with_body:
                     self.wfile.write(answer.body)
+                    self._send_lazily(answer.lazy_bytes)
+
+            def _send_lazily(self, size: int) -> None:
+                megabyte = b" " * 1_000_000
+                try:
+                    for start in range(0, size, len(megabyte)):
+                        self.wfile.write(megabyte[:size - start])
+                except OSError:  # the client stopped reading: that is what the tests want
+                    pass
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 self._answer(True)
@@ -136,6 +149,8 @@ class LoopbackServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        # A client that hung up (a cap or a deadline reached) is what several tests want: no traceback.
+        self.httpd.handle_error = lambda request, client_address: None
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
