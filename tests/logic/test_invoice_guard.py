@@ -7,6 +7,7 @@ import io
 import os
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import ckan.plugins.toolkit as toolkit
 import pytest
@@ -15,6 +16,7 @@ from ckan import model
 from ckan.tests import factories
 from werkzeug.datastructures import FileStorage
 
+from tests.file_host import hosted_folder
 from tests.publishing.invoices import HEADER, invoice_row
 from tests.supplier_invoices import SUNDSVALL, TAMPERE, create_organisation, create_supplier_invoice, sysadmin_context
 
@@ -57,6 +59,19 @@ def editor(sundsvall):
         sysadmin_context(), {"id": sundsvall["id"], "username": user["name"], "role": "editor"}
     )
     return user
+
+
+@pytest.fixture
+def file_host(tmp_path):
+    folder = tmp_path / "hosted"
+    folder.mkdir()
+    with hosted_folder(folder) as url:
+        yield SimpleNamespace(folder=folder, url=url)
+
+
+def host(file_host, text: str, name: str = "leverantorsfakturor-2025-01.csv") -> str:
+    (file_host.folder / name).write_text(text, encoding="utf-8")
+    return f"{file_host.url}/{name}"
 
 
 def create_month(dataset, user=None, **fields):
@@ -248,3 +263,49 @@ def test_other_dataset_types_are_not_read(sundsvall):
         sysadmin_context(), {"package_id": dataset["id"], "upload": upload("a,b\n1,2\n", "data.csv")}
     )
     assert resource["url_type"] == "upload"
+
+
+def test_link_to_a_loopback_address_is_refused_by_default(dataset, editor, file_host):
+    url = host(file_host, january())
+
+    errors = refusal(dataset, editor, url=url)
+
+    assert "address this site does not fetch files from" in " ".join(errors["url"])
+    assert tables_holding(url) == []
+
+
+@pytest.mark.ckan_config("ckanext.openup.guard.allow_private_urls", "true")
+def test_linked_month_is_fetched_checked_and_described(dataset, editor, file_host, ckan_config):
+    text = january(rows=2)
+
+    resource = create_month(dataset, editor, period="", url=host(file_host, text))
+
+    assert resource["url"].startswith(file_host.url)
+    assert resource["rows"] == 2 and resource["period"] == f"{YEAR}-01"
+    assert resource["hash"] == hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.mark.ckan_config("ckanext.openup.guard.allow_private_urls", "true")
+def test_linked_file_with_a_personnummer_is_refused_and_not_linked(dataset, editor, file_host, ckan_config):
+    url = host(file_host, with_personnummer("811218-9876"))
+
+    errors = refusal(dataset, editor, url=url)
+
+    assert "personal identity number" in " ".join(errors["url"])
+    assert tables_holding(url) == []
+    assert files_holding(os.environ["CKAN_STORAGE_PATH"], b"Kalle Karlsson") == []
+
+
+@pytest.mark.ckan_config("ckanext.openup.guard.allow_private_urls", "true")
+@pytest.mark.ckan_config("ckanext.openup.guard.max_file_size", "1")
+def test_linked_file_larger_than_the_cap_is_refused(dataset, editor, file_host, ckan_config):
+    url = host(file_host, january() + "x" * 1_100_000)
+
+    errors = refusal(dataset, editor, url=url)
+
+    assert "1 MB" in " ".join(errors["url"])
+
+
+def test_link_that_cannot_be_fetched_is_refused(dataset, editor):
+    errors = refusal(dataset, editor, url="http://files.invalid/leverantorsfakturor-2025-01.csv")
+    assert "could not be fetched" in " ".join(errors["url"]) or "does not fetch" in " ".join(errors["url"])

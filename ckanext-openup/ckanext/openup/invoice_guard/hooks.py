@@ -12,14 +12,21 @@ import logging
 import os
 import shlex
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import ckan.plugins.toolkit as toolkit
 from ckan import model
 
-from ckanext.openup import organisations
+from ckanext.openup import organisations, safe_http
 from ckanext.openup.invoice_guard import messages
 from ckanext.openup.invoice_guard.reading import Expectations, Verdict, read_invoice_file
-from ckanext.openup.invoice_guard.spooling import FileTooLargeError, SpooledFile, spooled, stream_chunks
+from ckanext.openup.invoice_guard.spooling import (
+    FileTooLargeError,
+    SpooledFile,
+    downloaded,
+    spooled,
+    stream_chunks,
+)
 from ckanext.openup.procurement.identity import contains_identity_number
 
 log = logging.getLogger(__name__)
@@ -30,7 +37,10 @@ OVERRIDE_FIELD = "openup_override_spec"
 # Fields the guard fills; kept when a later edit leaves the file as it is.
 LEARNED_FIELDS = ("rows", "total_amount", "layout", "hash", "hash_algorithm", "size")
 MAX_FILE_SIZE = "ckanext.openup.guard.max_file_size"
+ALLOW_PRIVATE_URLS = "ckanext.openup.guard.allow_private_urls"
 BYTES_PER_MB = 1024 * 1024
+# A linked file is fetched within the request: a slow server must not hold it for long.
+LINK_DEADLINE_SECONDS = 60
 
 
 def before_resource_create(context: dict[str, Any], resource: dict[str, Any]) -> None:
@@ -41,6 +51,8 @@ def before_resource_create(context: dict[str, Any], resource: dict[str, Any]) ->
     override = toolkit.asbool(resource.pop(OVERRIDE_FIELD, False))
     if _new_upload(resource):
         _guard_upload(context, dataset, resource, override)
+    elif _link(resource):
+        _guard_link(context, dataset, resource, override)
 
 
 def before_resource_update(context: dict[str, Any], current: dict[str, Any], resource: dict[str, Any]) -> None:
@@ -51,6 +63,9 @@ def before_resource_update(context: dict[str, Any], current: dict[str, Any], res
     override = toolkit.asbool(resource.pop(OVERRIDE_FIELD, False))
     if _new_upload(resource):
         _guard_upload(context, dataset, resource, override)
+        return
+    if _link(resource) and (resource.get("url") != current.get("url") or current.get("url_type") == "upload"):
+        _guard_link(context, dataset, resource, override)
         return
     for field in LEARNED_FIELDS:
         if resource.get(field) in (None, "") and current.get(field) not in (None, ""):
@@ -69,6 +84,10 @@ def _new_upload(resource: dict[str, Any]) -> bool:
     return bool(getattr(upload, "filename", None)) and hasattr(upload, "stream")
 
 
+def _link(resource: dict[str, Any]) -> bool:
+    return bool(str(resource.get("url") or "").strip()) and resource.get("url_type") != "upload"
+
+
 def max_file_bytes() -> int:
     """The most the guard reads of one file (``ckanext.openup.guard.max_file_size``, in MB)."""
     return int(toolkit.config.get(MAX_FILE_SIZE)) * BYTES_PER_MB
@@ -82,11 +101,44 @@ def _guard_upload(context: dict[str, Any], dataset: model.Package, resource: dic
     try:
         with spooled(stream_chunks(upload.stream), file_name, max_file_bytes()) as copy:
             verdict = _read(copy, dataset, resource)
+        upload.stream.seek(0)  # CKAN's uploader reads it from the start
     except FileTooLargeError as error:
         _refuse(dataset, "upload", [messages.too_large(error.max_bytes // BYTES_PER_MB, file_name)], "too-large")
+    _judge(context, dataset, resource, override, "upload", file_name, verdict, copy)
+
+
+def _guard_link(context: dict[str, Any], dataset: model.Package, resource: dict[str, Any], override: bool) -> None:
+    url = str(resource["url"]).strip()
+    file_name = os.path.basename(unquote(urlsplit(url).path)) or "FILE"
+    if contains_identity_number(unquote(url)):
+        _refuse(dataset, "url", [messages.identity_number_in_name()], "identity-number-in-name")
+    allow_private = toolkit.asbool(toolkit.config.get(ALLOW_PRIVATE_URLS))
+    try:
+        with downloaded(url, max_file_bytes(), allow_private, LINK_DEADLINE_SECONDS) as copy:
+            verdict = _read(copy, dataset, resource)
+    except safe_http.ResponseTooLargeError:
+        _refuse(dataset, "url", [messages.too_large(max_file_bytes() // BYTES_PER_MB, file_name)], "too-large")
+    except safe_http.UnsafeUrlError as error:
+        _refuse(dataset, "url", [messages.unsafe_link(error.reason)], "unsafe-url")
+    except safe_http.FetchError as error:
+        _refuse(dataset, "url", [messages.unreachable_link(error.reason)], "unreachable-url")
+    _judge(context, dataset, resource, override, "url", file_name, verdict, copy)
+
+
+def _judge(
+    context: dict[str, Any],
+    dataset: model.Package,
+    resource: dict[str, Any],
+    override: bool,
+    field: str,
+    file_name: str,
+    verdict: Verdict,
+    copy: SpooledFile,
+) -> None:
+    """Refuse the file on ``field`` with every problem found, or fill the resource with what was read."""
     problems = _problems(verdict, dataset, resource, file_name, override and _is_sysadmin(context))
     if problems:
-        _refuse(dataset, "upload", problems, _codes(verdict))
+        _refuse(dataset, field, problems, _codes(verdict))
     _fill(resource, verdict, copy)
 
 

@@ -92,3 +92,19 @@ def too_large(max_mb: int, file_name: str) -> str:
         "The file is larger than {0} MB, the most this site reads of a supplier-invoice file, so nothing of it "
         "was kept. Split it by month with: openup prepare {1} --out prepared/ --by-month"
     ).format(max_mb, file_name)
+
+
+def unsafe_link(reason: str) -> str:
+    """A link to an address the site does not fetch from (its own network, a metadata address...)."""
+    return _(
+        "The link points at an address this site does not fetch files from ({0}), so the file could not be "
+        "checked and the link was not kept. Link a file on a public address, or upload the file."
+    ).format(reason)
+
+
+def unreachable_link(reason: str) -> str:
+    """A link whose file could not be fetched."""
+    return _(
+        "The linked file could not be fetched ({0}), so it could not be checked and the link was not kept. "
+        "Check the address, or upload the file."
+    ).format(reason)

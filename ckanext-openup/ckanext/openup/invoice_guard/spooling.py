@@ -1,14 +1,18 @@
-"""Copying an uploaded file into a temporary file of our own, with a byte cap and its sha256."""
+"""Copying an uploaded or linked file into a temporary file of our own, with a byte cap and its sha256."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from ckanext.openup import safe_http
 
 CHUNK_BYTES = 1 << 20
 # Extensions the procurement reader knows; anything else is read as text and sniffed.
@@ -61,10 +65,27 @@ def spooled(chunks: Iterator[bytes], file_name: str, max_bytes: int) -> Iterator
 
 
 def stream_chunks(stream: BinaryIO) -> Iterator[bytes]:
-    """The bytes of a seekable upload stream from its start, leaving it rewound for CKAN's uploader."""
+    """The bytes of a seekable upload stream from its start (rewind it again for CKAN's uploader)."""
     stream.seek(0)
+    while chunk := stream.read(CHUNK_BYTES):
+        yield chunk
+
+
+@contextmanager
+def downloaded(url: str, max_bytes: int, allow_private: bool, deadline: float) -> Iterator[SpooledFile]:
+    """Fetch a linked file into a temporary folder removed when the block ends, whatever happens.
+
+    Only public addresses unless ``allow_private`` (see ``safe_http``); raises ``safe_http.FetchError``
+    (``ResponseTooLargeError`` beyond ``max_bytes``, ``UnsafeUrlError`` for a refused address).
+    """
+    folder = tempfile.mkdtemp(prefix="openup-guard-")
     try:
-        while chunk := stream.read(CHUNK_BYTES):
-            yield chunk
+        path = os.path.join(folder, "linked" + suffix_of(urlsplit(url).path))
+        safe_http.download_to(url, path, max_bytes=max_bytes, deadline=deadline, allow_private=allow_private)
+        digest = hashlib.sha256()
+        with open(path, "rb") as stream:
+            while chunk := stream.read(CHUNK_BYTES):
+                digest.update(chunk)
+        yield SpooledFile(path=path, size=os.path.getsize(path), sha256=digest.hexdigest())
     finally:
-        stream.seek(0)
+        shutil.rmtree(folder, ignore_errors=True)
