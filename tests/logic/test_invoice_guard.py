@@ -309,3 +309,39 @@ def test_linked_file_larger_than_the_cap_is_refused(dataset, editor, file_host, 
 def test_link_that_cannot_be_fetched_is_refused(dataset, editor):
     errors = refusal(dataset, editor, url="http://files.invalid/leverantorsfakturor-2025-01.csv")
     assert "could not be fetched" in " ".join(errors["url"]) or "does not fetch" in " ".join(errors["url"])
+
+
+def test_finnish_file_of_another_municipality_is_refused_naming_the_buyer_column():
+    helsinki = create_organisation(
+        TAMPERE, name="helsinki", title="Helsingin kaupunki", organization_number="0201256-6", municipality_code="091"
+    )
+    dataset = create_supplier_invoice(helsinki, year=2023, resources=[])
+    tampere_file = (Path(__file__).parents[1] / "data" / "procurement" / "fi-kuntaliitto-2021.csv").read_bytes()
+
+    with pytest.raises(toolkit.ValidationError) as raised:
+        toolkit.get_action("resource_create")(
+            sysadmin_context(),
+            {
+                "package_id": dataset["id"],
+                "format": "CSV",
+                "upload": FileStorage(io.BytesIO(tampere_file), filename="ostolaskut-2023.csv"),
+            },
+        )
+
+    message = " ".join(raised.value.error_dict["upload"])
+    assert "'Kunnan y-tunnus'" in message and "0211675-2" in message and "Helsingin kaupunki" in message
+
+
+def test_workbook_upload_is_read_and_described():
+    organisation = create_organisation(SUNDSVALL)
+    dataset = create_supplier_invoice(organisation, year=2024, resources=[])
+    workbook = (Path(__file__).parents[1] / "data" / "procurement" / "se-human-headers.xlsx").read_bytes()
+
+    resource = toolkit.get_action("resource_create")(
+        sysadmin_context(),
+        {"package_id": dataset["id"], "upload": FileStorage(io.BytesIO(workbook), filename="fakturor-2024.xlsx")},
+    )
+
+    assert resource["format"] == "XLSX"
+    assert resource["layout"] == "XLSX"
+    assert resource["rows"] == 2 and resource["total_amount"] == "1051.53"
