@@ -15,7 +15,9 @@ _organisation_numbers = itertools.count(1)
 
 @pytest.fixture(scope="session")
 def site():
-    ckan = LiveCkan("publishing", plugins=PLUGINS, extra_config="ckanext.dcat.rdf.profiles = dcat_ap_se").start()
+    # The guard fetches linked files: the tests host them on loopback.
+    config = "ckanext.dcat.rdf.profiles = dcat_ap_se\nckanext.openup.guard.allow_private_urls = true"
+    ckan = LiveCkan("publishing", plugins=PLUGINS, extra_config=config).start()
     yield ckan
     ckan.stop()
 

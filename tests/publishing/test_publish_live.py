@@ -11,6 +11,7 @@ from rdflib import Graph, Namespace, URIRef
 
 from ckanext.openup.procurement.variants import SPEC_URI
 from ckanext.openup.vocabularies import COUNTRIES
+from tests.file_host import hosted_folder
 from tests.publishing.conftest import publish
 from tests.publishing.invoices import PERSONNUMMER, month_file, prepared_months, raw_export
 from tests.supplier_invoices import supplier_invoice
@@ -237,19 +238,21 @@ def test_a_site_that_rejects_the_dataset_shows_each_field(site, tmp_path):
 
 def test_linked_files_point_at_the_given_base_and_are_kept_on_the_next_run(site, organisation, tmp_path):
     prepared = prepared_months(tmp_path, YEAR, [1, 2])
-    args = ("--org", organisation["name"], "--year", YEAR, prepared, "--link-base", "https://files.example.se/invoices/")
+    with hosted_folder(prepared) as base:
+        args = ("--org", organisation["name"], "--year", YEAR, prepared, "--link-base", f"{base}/")
 
-    result = publish(site.url, site.admin_token, *args)
+        result = publish(site.url, site.admin_token, *args)
 
-    assert result.exit_code == 0, result.output
-    resources = by_period(dataset_of(site, organisation))
-    january = resources["2025-01"]
-    assert january["url"] == "https://files.example.se/invoices/leverantorsreskontra-2025-2025-01.csv"
-    assert january["url_type"] in ("", None)
-    assert january["hash"] == hashlib.sha256(month_file(prepared, YEAR, 1).read_bytes()).hexdigest()
-    before = dataset_of(site, organisation)["metadata_modified"]
-    assert "Nothing to do" in publish(site.url, site.admin_token, *args).output
-    assert dataset_of(site, organisation)["metadata_modified"] == before
+        assert result.exit_code == 0, result.output
+        resources = by_period(dataset_of(site, organisation))
+        january = resources["2025-01"]
+        assert january["url"] == f"{base}/leverantorsreskontra-2025-2025-01.csv"
+        assert january["url_type"] in ("", None)
+        assert january["hash"] == hashlib.sha256(month_file(prepared, YEAR, 1).read_bytes()).hexdigest()
+        assert january["rows"] == 20
+        before = dataset_of(site, organisation)["metadata_modified"]
+        assert "Nothing to do" in publish(site.url, site.admin_token, *args).output
+        assert dataset_of(site, organisation)["metadata_modified"] == before
 
 
 def test_raw_export_is_refused_with_the_prepare_command(site, organisation, tmp_path):

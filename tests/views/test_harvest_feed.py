@@ -155,6 +155,8 @@ def test_uploaded_monthly_files_are_downloadable_in_the_feed(app):
 
     from werkzeug.datastructures import FileStorage
 
+    from ckanext.openup.demo.invoices import month_csv
+
     tampere = create_organisation(TAMPERE)
     dataset = create_supplier_invoice(tampere, resources=[])
     for month in (1, 2):
@@ -164,7 +166,9 @@ def test_uploaded_monthly_files_are_downloadable_in_the_feed(app):
                 "package_id": dataset["id"],
                 "format": "CSV",
                 "period": f"2025-{month:02d}",
-                "upload": FileStorage(io.BytesIO(b"Kuntanumero;Summa\n837;1,00\n"), filename=f"2025-{month:02d}.csv"),
+                "upload": FileStorage(
+                    io.BytesIO(month_csv(TAMPERE, 2025, month, rows=3)), filename=f"2025-{month:02d}.csv"
+                ),
             },
         )
     graph = rdflib.Graph().parse(data=get_feed(app, "/organization/tampere/catalog").data, format="xml")

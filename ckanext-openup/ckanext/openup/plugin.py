@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as toolkit
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
 from ckanext.openup import admin_cli, helpers, organisations, views
+from ckanext.openup.invoice_guard import hooks as invoice_guard
 from ckanext.openup.logic import get_validators
 from ckanext.openup.logic.action import get as get_actions
 from ckanext.openup.logic.auth import get as get_auth
@@ -31,6 +32,7 @@ class OpenUpPlugin(plugins.SingletonPlugin):
     plugins.implements(plugins.IAuthFunctions)
     plugins.implements(plugins.IBlueprint)
     plugins.implements(plugins.ITranslation)
+    plugins.implements(plugins.IResourceController, inherit=True)
 
     def update_config(self, config: toolkit.CKANConfig) -> None:
         toolkit.add_template_directory(config, "templates")
@@ -55,6 +57,13 @@ class OpenUpPlugin(plugins.SingletonPlugin):
         organisation = dataset_dict.get("organization") or {}
         found = organisations.organisation(organisation.get("id")) if organisation.get("id") else None
         return (found and organisations.publisher_uri(found)) or default_uri
+
+    # Every file of a supplier-invoice dataset is read before CKAN keeps it (see invoice_guard).
+    def before_resource_create(self, context: dict, resource: dict) -> None:
+        invoice_guard.before_resource_create(context, resource)
+
+    def before_resource_update(self, context: dict, current: dict, resource: dict) -> None:
+        invoice_guard.before_resource_update(context, current, resource)
 
     def get_commands(self) -> list:
         return [admin_cli.openup_admin]

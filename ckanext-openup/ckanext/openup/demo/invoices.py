@@ -19,8 +19,8 @@ _FINNISH_COLUMNS = [
 ]
 _SUPPLIERS = [
     ("Byggbolaget i Norrland AB", "556036-0793"), ("Kontorsvaror Sverige AB", "556012-5790"),
-    ("Skolmat Nord AB", "556677-8899"), ("Lekplatsexperten AB", "556321-4561"),
-    ("Trafikskydd AB", "556224-1220"),
+    ("Skolmat Nord AB", "556677-8899"), ("Lekplatsexperten AB", "556321-4567"),
+    ("Trafikskydd AB", "556224-1223"),
 ]
 _FINNISH_SUPPLIERS = [
     ("Rakennus Oy Pirkanmaa", "0112038-9"), ("Toimistotarvike Oy", "0109862-8"),
