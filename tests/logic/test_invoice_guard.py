@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import tempfile
+import unicodedata
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -25,6 +26,12 @@ pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 YEAR = 2025
 # Test numbers with valid check digits (tests/procurement uses the same), not real people.
 PERSONNUMMER_SPELLINGS = ["811218-9876", "19811218-9876", "8112189876", "811218+9876"]
+# The spellings issue 9 found in real files (PDFs, Word, web forms): the guard must see them all.
+ODD_SPELLINGS = [
+    "811218\u20139876", "811218\u22129876", "811218 - 9876", "811218.9876", "81 12 18-98 76", "PNR8112189876",
+    "SE811218987601", "\uff18\uff11\uff11\uff12\uff11\uff18-\uff19\uff18\uff17\uff16", "811218\u200b-9876",
+    "8112\u00ad18-9876",
+]
 # A Västra Götalandsregionen organisationsnummer: another organisation than Sundsvall.
 OTHER_BUYER = "2321000131"
 
@@ -102,7 +109,7 @@ def tables_holding(needle: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("number", PERSONNUMMER_SPELLINGS)
+@pytest.mark.parametrize("number", PERSONNUMMER_SPELLINGS + ODD_SPELLINGS)
 def test_upload_with_a_personnummer_is_refused_and_leaves_no_trace(
     dataset, editor, number, caplog, monkeypatch, tmp_path
 ):
@@ -115,7 +122,8 @@ def test_upload_with_a_personnummer_is_refused_and_leaves_no_trace(
     assert "line 5" in message
     assert "leverantor_id" in message
     assert "openup prepare leverantorsfakturor-2025-01.csv" in message
-    digits = number.replace("-", "").replace("+", "")[-10:]
+    digits = "".join(str(unicodedata.digit(c)) for c in number if c.isdigit())
+    digits = digits[-12:-2] if number.startswith("SE") else digits[-10:]
     for part in (number, digits[:6], digits[-4:]):
         assert part not in message
     assert files_holding(os.environ["CKAN_STORAGE_PATH"], b"Kalle Karlsson") == []
@@ -145,6 +153,25 @@ def test_finnish_henkilotunnus_is_refused_even_for_a_sysadmin_who_overrides(tmp_
     message = " ".join(raised.value.error_dict["upload"])
     assert "line 2" in message and "Toimittajan y-tunnus" in message
     assert "308T" not in message and "131052" not in message
+
+
+@pytest.mark.parametrize("spelling", ["131052-308t", "HETU131052-308T", "131052 308T", "131052\u2013308T"])
+def test_finnish_henkilotunnus_in_any_spelling_is_refused(spelling):
+    tampere = create_organisation(TAMPERE)
+    dataset = create_supplier_invoice(tampere, year=2023, resources=[])
+    source = (Path(__file__).parents[1] / "data" / "procurement" / "fi-personal-data.csv").read_text(encoding="utf-8")
+
+    with pytest.raises(toolkit.ValidationError) as raised:
+        toolkit.get_action("resource_create")(
+            sysadmin_context(),
+            {"package_id": dataset["id"], "format": "CSV",
+             "upload": upload(source.replace("131052-308T", spelling), "ostolaskut-2023-01.csv")},
+        )
+
+    message = " ".join(raised.value.error_dict["upload"])
+    assert "line 2" in message and "Toimittajan y-tunnus" in message
+    assert "131052" not in message
+    assert toolkit.get_action("package_show")(sysadmin_context(), {"id": dataset["id"]})["resources"] == []
 
 
 def test_api_upload_with_a_personnummer_answers_a_validation_error(app, dataset, editor):
