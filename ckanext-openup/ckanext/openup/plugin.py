@@ -8,7 +8,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.openup import admin_cli, helpers, organisations, views
+from ckanext.openup import admin_cli, helpers, organisations, request_guard, views
 from ckanext.openup.logic import get_validators
 from ckanext.openup.logic.action import get as get_actions
 from ckanext.openup.logic.auth import get as get_auth
@@ -31,6 +31,7 @@ class OpenUpPlugin(plugins.SingletonPlugin):
     plugins.implements(plugins.IAuthFunctions)
     plugins.implements(plugins.IBlueprint)
     plugins.implements(plugins.ITranslation)
+    plugins.implements(plugins.IMiddleware, inherit=True)
 
     def update_config(self, config: toolkit.CKANConfig) -> None:
         toolkit.add_template_directory(config, "templates")
@@ -55,6 +56,10 @@ class OpenUpPlugin(plugins.SingletonPlugin):
         organisation = dataset_dict.get("organization") or {}
         found = organisations.organisation(organisation.get("id")) if organisation.get("id") else None
         return (found and organisations.publisher_uri(found)) or default_uri
+
+    # Refuses addresses holding NUL or control characters before CKAN core's views hand them to PostgreSQL.
+    def make_middleware(self, app, config: toolkit.CKANConfig):
+        return request_guard.install(app)
 
     def get_commands(self) -> list:
         return [admin_cli.openup_admin]
