@@ -8,6 +8,8 @@ line break in a search) pass as before.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from ckan.tests import factories
 
@@ -155,3 +157,55 @@ def test_a_tab_or_line_break_in_a_search_is_not_refused(app, catalogue):
         assert response.status_code == 200, repr(query)
         page = app.get("/dataset/", query_string={"q": query})
         assert page.status_code == 200, repr(query)
+
+
+# -- posted fields: the login form and the action API read bodies, and PostgreSQL refuses NUL there too ------
+
+POSTED_WITH_NUL = {
+    "package_show JSON": ("package_show", {"json": {"id": "\x00"}}),
+    "organization_show JSON": ("organization_show", {"json": {"id": "sundsvall\x00"}}),
+    "resource_show JSON": ("resource_show", {"json": {"id": "\x00"}}),
+    "package_show form": ("package_show", {"data": {"id": "\x00"}}),
+    "package_patch JSON, nested": ("package_patch", {"json": {"id": "sundsvall-supplier-invoices-2025",
+                                                              "tags": [{"name": "ok"}, {"name": "a\x00"}]}}),
+    "JSON key": ("package_show", {"json": {"id\x00": "x", "id": "sundsvall-supplier-invoices-2025"}}),
+    "JSON as a form's only key (curl -d)": ("package_show", {"data": '{"id": "\\u0000"}',
+                                                             "content_type": "application/x-www-form-urlencoded"}),
+}
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_posted_api_calls_with_a_nul_answer_ckans_json_error_with_400(app, catalogue, viewer):
+    failures = [
+        _api_refusal(label, _post(app, f"/api/3/action/{action}", headers=_headers(catalogue, viewer), **body))
+        for label, (action, body) in POSTED_WITH_NUL.items()
+    ]
+    assert not (found := list(filter(None, failures))), "\n".join(found)
+
+
+def test_the_login_form_with_a_nul_answers_400_saying_why(app, catalogue):
+    response = _post(app, "/user/login", data={"login": "admin\x00", "password": "secret"})
+    assert _page_refusal("login", response) is None, _page_refusal("login", response)
+
+
+def test_ordinary_posts_still_work_and_an_uploaded_file_may_hold_nul_bytes(app, catalogue):
+    headers = _headers(catalogue, "sysadmin")
+    search = app.post("/api/3/action/package_search", json={"q": "Västerås\tstad"}, headers=headers)
+    assert search.status_code == 200
+    dataset = app.post("/api/3/action/package_create", headers=headers, json={
+        "name": "binary-attachments", "title": "Bilagor åäö", "owner_org": "sundsvall", "type": "dataset"})
+    assert dataset.status_code == 200, dataset.get_data(as_text=True)[:300]
+    # A file's bytes are not fields: a binary attachment with NUL bytes uploads as before.
+    uploaded = app.post("/api/3/action/resource_create", headers=headers, data={
+        "package_id": "binary-attachments", "name": "Bilaga",
+        "upload": (io.BytesIO(b"PK\x03\x04\x00\x00binary\x00"), "bilaga.zip")})
+    assert uploaded.status_code == 200, uploaded.get_data(as_text=True)[:300]
+    assert uploaded.get_json()["result"]["url"].endswith("bilaga.zip")
+
+
+def _post(app, path: str, **kwargs):
+    """The response, or the exception the test app lets through where a server would answer 500."""
+    try:
+        return app.post(path, **kwargs)
+    except Exception as error:  # noqa: BLE001 - every escaping exception is a 500 to report
+        return error
