@@ -8,7 +8,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.openup import admin_cli, helpers, organisations, views
+from ckanext.openup import admin_cli, helpers, organisations, request_guard, views
 from ckanext.openup.invoice_guard import hooks as invoice_guard
 from ckanext.openup.logic import get_validators
 from ckanext.openup.logic.action import get as get_actions
@@ -33,6 +33,7 @@ class OpenUpPlugin(plugins.SingletonPlugin):
     plugins.implements(plugins.IBlueprint)
     plugins.implements(plugins.ITranslation)
     plugins.implements(plugins.IResourceController, inherit=True)
+    plugins.implements(plugins.IMiddleware, inherit=True)
 
     def update_config(self, config: toolkit.CKANConfig) -> None:
         toolkit.add_template_directory(config, "templates")
@@ -64,6 +65,10 @@ class OpenUpPlugin(plugins.SingletonPlugin):
 
     def before_resource_update(self, context: dict, current: dict, resource: dict) -> None:
         invoice_guard.before_resource_update(context, current, resource)
+
+    # Refuses addresses holding NUL or control characters before CKAN core's views hand them to PostgreSQL.
+    def make_middleware(self, app, config: toolkit.CKANConfig):
+        return request_guard.install(app)
 
     def get_commands(self) -> list:
         return [admin_cli.openup_admin]
