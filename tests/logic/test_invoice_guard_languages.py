@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from ckan.tests import factories
 
-from tests.logic.test_invoice_guard import YEAR, files_holding, with_personnummer
+from tests.logic.test_invoice_guard import YEAR, files_holding, january, upload, with_personnummer
 from tests.supplier_invoices import SUNDSVALL, create_organisation, create_supplier_invoice
 
 I18N = Path(__file__).parents[2] / "ckanext-openup" / "ckanext" / "openup" / "i18n"
@@ -98,6 +98,31 @@ def test_api_refuses_a_personnummer_in_the_language_of_the_address(app, publishe
 
     assert_names_the_place_and_never_the_number(" ".join(response.json["error"]["upload"]), expected)
     assert "9876" not in response.get_data(as_text=True)
+
+
+# The schema's texts about what the guard fills in, as the resource form and the month's page show them.
+SCHEMA_TEXTS = [
+    ("sv", "Fylls i från filen när den laddas upp eller länkas", ["Antal rader", "Totalbelopp", "Filens struktur"]),
+    ("fi", "Täytetään tiedostosta, kun se ladataan palveluun", ["Rivimäärä", "Kokonaissumma", "Tiedoston rakenne"]),
+]
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+@pytest.mark.parametrize(("locale", "size_help", "labels"), SCHEMA_TEXTS)
+def test_form_and_month_page_describe_what_the_guard_fills_in_the_publishers_language(
+    app, publisher, locale, size_help, labels
+):
+    dataset = publisher["dataset"]
+    month = toolkit.get_action("resource_create")(
+        {"ignore_auth": True}, {"package_id": dataset["id"], "format": "CSV", "upload": upload(january())}
+    )
+
+    form = app.get(f"/{locale}/supplier-invoices/{dataset['name']}/resource/new", headers=publisher["headers"])
+    page = app.get(f"/{locale}/supplier-invoices/{dataset['name']}/resource/{month['id']}")
+
+    assert size_help in form.get_data(as_text=True)
+    shown = BeautifulSoup(page.get_data(as_text=True), "html.parser").get_text()
+    assert all(label in shown for label in labels), labels
 
 
 def catalogue(locale: str) -> polib.POFile:
