@@ -134,10 +134,13 @@ def test_upload_with_a_personnummer_is_refused_and_leaves_no_trace(
     assert digits[-4:] not in caplog.text and "Kalle Karlsson" not in caplog.text
 
 
-def test_finnish_henkilotunnus_is_refused_even_for_a_sysadmin_who_overrides(tmp_path):
+@pytest.mark.parametrize(
+    "spelling", ["131052-308T", "131052-308t", "HETU131052-308T", "131052 308T", "131052\u2013308T"]
+)
+def test_finnish_henkilotunnus_in_any_spelling_is_refused_even_for_a_sysadmin_who_overrides(spelling):
     tampere = create_organisation(TAMPERE)
     dataset = create_supplier_invoice(tampere, year=2023, resources=[])
-    text = (Path(__file__).parents[1] / "data" / "procurement" / "fi-personal-data.csv").read_text(encoding="utf-8")
+    source = (Path(__file__).parents[1] / "data" / "procurement" / "fi-personal-data.csv").read_text(encoding="utf-8")
 
     with pytest.raises(toolkit.ValidationError) as raised:
         toolkit.get_action("resource_create")(
@@ -146,31 +149,13 @@ def test_finnish_henkilotunnus_is_refused_even_for_a_sysadmin_who_overrides(tmp_
                 "package_id": dataset["id"],
                 "format": "CSV",
                 "openup_override_spec": "true",
-                "upload": upload(text, "ostolaskut-2023-01.csv"),
+                "upload": upload(source.replace("131052-308T", spelling), "ostolaskut-2023-01.csv"),
             },
         )
 
     message = " ".join(raised.value.error_dict["upload"])
     assert "line 2" in message and "Toimittajan y-tunnus" in message
     assert "308T" not in message and "131052" not in message
-
-
-@pytest.mark.parametrize("spelling", ["131052-308t", "HETU131052-308T", "131052 308T", "131052\u2013308T"])
-def test_finnish_henkilotunnus_in_any_spelling_is_refused(spelling):
-    tampere = create_organisation(TAMPERE)
-    dataset = create_supplier_invoice(tampere, year=2023, resources=[])
-    source = (Path(__file__).parents[1] / "data" / "procurement" / "fi-personal-data.csv").read_text(encoding="utf-8")
-
-    with pytest.raises(toolkit.ValidationError) as raised:
-        toolkit.get_action("resource_create")(
-            sysadmin_context(),
-            {"package_id": dataset["id"], "format": "CSV",
-             "upload": upload(source.replace("131052-308T", spelling), "ostolaskut-2023-01.csv")},
-        )
-
-    message = " ".join(raised.value.error_dict["upload"])
-    assert "line 2" in message and "Toimittajan y-tunnus" in message
-    assert "131052" not in message
     assert toolkit.get_action("package_show")(sysadmin_context(), {"id": dataset["id"]})["resources"] == []
 
 
