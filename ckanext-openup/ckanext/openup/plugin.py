@@ -12,6 +12,7 @@ from ckanext.openup import admin_cli, helpers, organisations, views
 from ckanext.openup.logic import get_validators
 from ckanext.openup.logic.action import get as get_actions
 from ckanext.openup.logic.auth import get as get_auth
+from ckanext.openup.rows import triggers as invoice_rows
 from ckanext.openup.search import backend
 
 I18N_DIRECTORY = Path(__file__).parent / "i18n"
@@ -31,6 +32,8 @@ class OpenUpPlugin(plugins.SingletonPlugin):
     plugins.implements(plugins.IAuthFunctions)
     plugins.implements(plugins.IBlueprint)
     plugins.implements(plugins.ITranslation)
+    plugins.implements(plugins.IResourceController, inherit=True)
+    plugins.implements(plugins.IPackageController, inherit=True)
 
     def update_config(self, config: toolkit.CKANConfig) -> None:
         toolkit.add_template_directory(config, "templates")
@@ -55,6 +58,19 @@ class OpenUpPlugin(plugins.SingletonPlugin):
         organisation = dataset_dict.get("organization") or {}
         found = organisations.organisation(organisation.get("id")) if organisation.get("id") else None
         return (found and organisations.publisher_uri(found)) or default_uri
+
+    # An accepted invoice file's rows go to the DataStore; they leave with the file (see rows/).
+    def after_resource_create(self, context: dict, resource: dict) -> None:
+        invoice_rows.resource_saved(resource)
+
+    def after_resource_update(self, context: dict, resource: dict) -> None:
+        invoice_rows.resource_saved(resource)
+
+    def before_resource_delete(self, context: dict, resource: dict, resources: list) -> None:
+        invoice_rows.resource_deleted(resource.get("id"))
+
+    def after_dataset_delete(self, context: dict, data_dict: dict) -> None:
+        invoice_rows.dataset_deleted(data_dict.get("id"))
 
     def get_commands(self) -> list:
         return [admin_cli.openup_admin]
