@@ -25,7 +25,7 @@ def organisation_number(serial: int) -> str:
 SUPPLIERS = [(f"Leverantör {index} AB", organisation_number(100 + index)) for index in range(12)]
 
 
-def month_text(month: int, rows: int, seed: int = 0) -> str:
+def month_text(month: int, rows: int, seed: int = 0, year: int = YEAR) -> str:
     """Spec 1.1 rows bought by Sundsvall in ``month``: twelve suppliers, every seventh row a credit note."""
     lines = [HEADER]
     for number in range(rows):
@@ -35,7 +35,7 @@ def month_text(month: int, rows: int, seed: int = 0) -> str:
             amount = -amount
         lines.append(
             f"2120002411,Sundsvalls kommun,{month}{number:05d},{supplier},{supplier_id},4010,Förbrukningsmaterial,"
-            f"{YEAR}-{month:02d}-{1 + number % 28:02d},Kulturförvaltningen,F-{month}-{number},{amount},"
+            f"{year}-{month:02d}-{1 + number % 28:02d},Kulturförvaltningen,F-{month}-{number},{amount},"
             "upphandling,,2281,"
         )
     return "\n".join(lines) + "\n"
@@ -45,12 +45,12 @@ def upload(text: str, name: str) -> FileStorage:
     return FileStorage(io.BytesIO(text.encode("utf-8")), filename=name, content_type="text/csv")
 
 
-def upload_month(dataset: dict[str, Any], month: int, text: str) -> dict[str, Any]:
+def upload_month(dataset: dict[str, Any], month: int, text: str, year: int = YEAR) -> dict[str, Any]:
     """Create the month's resource on ``dataset`` with ``text`` uploaded as its file."""
-    name = f"leverantorsfakturor-{YEAR}-{month:02d}.csv"
+    name = f"leverantorsfakturor-{year}-{month:02d}.csv"
     return toolkit.get_action("resource_create")(sysadmin_context(), {
-        "package_id": dataset["id"], "name": f"{YEAR}-{month:02d}", "format": "CSV",
-        "period": f"{YEAR}-{month:02d}", "upload": upload(text, name), "url": name})
+        "package_id": dataset["id"], "name": f"{year}-{month:02d}", "format": "CSV",
+        "period": f"{year}-{month:02d}", "upload": upload(text, name), "url": name})
 
 
 def replace_month(resource: dict[str, Any], text: str) -> dict[str, Any]:

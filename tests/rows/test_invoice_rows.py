@@ -13,8 +13,6 @@ from ckanext.openup.rows.rebuild import rebuild_rows
 from tests.rows.invoice_months import month_text, replace_month, upload_month
 from tests.supplier_invoices import sysadmin_context
 
-pytestmark = pytest.mark.ckan_config("ckanext.openup.rows.background", "false")
-
 
 def search(resource_id: str, **params) -> dict:
     return toolkit.get_action("datastore_search")(sysadmin_context(), {"resource_id": resource_id, **params})
