@@ -9,13 +9,16 @@ import pytest
 from tests.live_ckan import LiveCkan
 from tests.supplier_invoices import SUNDSVALL
 
-PLUGINS = "openup_search openup scheming_datasets scheming_organizations dcat"
+PLUGINS = "openup_search openup datastore scheming_datasets scheming_organizations dcat"
+# Published months' rows go to the DataStore in the request (no jobs worker runs beside this site).
+EXTRA_CONFIG = ("ckanext.dcat.rdf.profiles = dcat_ap_se\nckanext.openup.rows.background = false\n"
+                "ckan.datastore.sqlsearch.enabled = true")
 _organisation_numbers = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
 def site():
-    ckan = LiveCkan("publishing", plugins=PLUGINS, extra_config="ckanext.dcat.rdf.profiles = dcat_ap_se").start()
+    ckan = LiveCkan("publishing", plugins=PLUGINS, extra_config=EXTRA_CONFIG).start()
     yield ckan
     ckan.stop()
 
