@@ -9,14 +9,17 @@ import pytest
 from tests.live_ckan import LiveCkan
 from tests.supplier_invoices import SUNDSVALL
 
-PLUGINS = "openup_search openup scheming_datasets scheming_organizations dcat"
+PLUGINS = "openup_search openup datastore scheming_datasets scheming_organizations dcat"
+# Published months' rows go to the DataStore in the request (no jobs worker runs beside this site).
+EXTRA_CONFIG = ("ckanext.dcat.rdf.profiles = dcat_ap_se\nckanext.openup.rows.background = false\n"
+                "ckan.datastore.sqlsearch.enabled = true")
 _organisation_numbers = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
 def site():
     # The guard fetches linked files: the tests host them on loopback.
-    config = "ckanext.dcat.rdf.profiles = dcat_ap_se\nckanext.openup.guard.allow_private_urls = true"
+    config = EXTRA_CONFIG + "\nckanext.openup.guard.allow_private_urls = true"
     ckan = LiveCkan("publishing", plugins=PLUGINS, extra_config=config).start()
     yield ckan
     ckan.stop()

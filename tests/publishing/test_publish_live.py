@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 
 import pytest
 import requests
 from rdflib import Graph, Namespace, URIRef
 
+from ckanext.openup.procurement.inspection import inspect_invoice_file
 from ckanext.openup.procurement.variants import SPEC_URI
 from ckanext.openup.vocabularies import COUNTRIES
 from tests.file_host import hosted_folder
@@ -71,6 +73,20 @@ def test_first_publish_creates_the_year_with_one_uploaded_resource_per_month(sit
         assert resource["conforms_to"] == SPEC_URI
         assert f"{month}-01" in resource["description"]
         assert download(site, resource) == local
+
+
+def test_published_months_rows_are_in_the_datastore_with_the_totals_inspect_prints(site, organisation, tmp_path):
+    prepared = prepared_months(tmp_path, YEAR, [1, 2])
+
+    result = publish(site.url, site.admin_token, "--org", organisation["name"], "--year", YEAR, prepared)
+
+    assert result.exit_code == 0, result.output
+    for month, resource in by_period(dataset_of(site, organisation)).items():
+        summary = inspect_invoice_file(month_file(prepared, YEAR, int(month[-2:]))).summary
+        found = site.action("datastore_search_sql", token=site.admin_token,
+                            sql=f'SELECT count(*) AS n, sum(belopp) AS total FROM "{resource["id"]}"')
+        [totals] = found["records"]
+        assert (int(totals["n"]), Decimal(str(totals["total"]))) == (summary.rows, summary.total_amount)
 
 
 def test_second_run_changes_nothing(site, organisation, tmp_path):

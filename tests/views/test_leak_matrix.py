@@ -16,6 +16,7 @@ import rdflib
 from ckan.tests import factories
 
 from tests.fresh_catalogue import fresh_catalogue
+from tests.rows.invoice_months import month_text, upload_month
 from tests.supplier_invoices import SUNDSVALL, VASTERAS, create_organisation, create_supplier_invoice, sysadmin_context
 
 pytestmark = [
@@ -50,6 +51,10 @@ def catalogue():
                             "period": f"{year}-01"}],
                 **({"state": "draft"} if state == "draft" else {}),
             )
+            # A month with rows in the DataStore, the marker in a supplier's name (last resource).
+            rows = month_text(1, 30, year=year).replace("Leverantör 0 AB", f"Leverantör {marker} AB")
+            upload_month(datasets[state], 1, rows, year=year)
+            datasets[state] = toolkit.get_action("package_show")(sysadmin_context(), {"id": datasets[state]["id"]})
         toolkit.get_action("package_delete")(sysadmin_context(), {"id": datasets["deleted"]["id"]})
         datasets["deleted"] = toolkit.get_action("package_show")(sysadmin_context(), {"id": datasets["deleted"]["id"]})
         create_supplier_invoice(vasteras, year=2025)
@@ -104,7 +109,8 @@ def _addressed(path_template: str) -> Callable:
     """A URL naming the dataset itself (a hidden one must be refused)."""
     def surface(app, token, dataset):
         path = path_template.format(id=dataset["id"], name=dataset["name"],
-                                    resource_id=dataset["resources"][0]["id"])
+                                    resource_id=dataset["resources"][0]["id"],
+                                    rows_id=dataset["resources"][-1]["id"])
         return [_get(app, path, token)]
     return surface
 
@@ -133,6 +139,8 @@ LISTINGS = {
     "organisation search page": _listing("/organization/sundsvall", query_string={"q": "leverantörsfakturor"}),
     "atom feed": _listing("/feeds/dataset.atom"),
     "organisation atom feed": _listing("/feeds/organization/sundsvall.atom"),
+    "api datastore_search_sql table list": _api("datastore_search_sql", sql='SELECT * FROM "_table_metadata"'),
+    "api datastore_search_sql rows bookkeeping": _api("datastore_search_sql", sql='SELECT * FROM "_openup_rows"'),
 }
 ADDRESSED = {
     "dataset rdf": _addressed("/dataset/{id}.rdf"),
@@ -143,17 +151,32 @@ ADDRESSED = {
     "resource page": _addressed("/supplier-invoices/{name}/resource/{resource_id}"),
     "api package_show": _addressed("/api/3/action/package_show?id={id}"),
     "api resource_show": _addressed("/api/3/action/resource_show?id={resource_id}"),
+    # The invoice rows in the DataStore (the DataStore's own auth follows the dataset's).
+    "api datastore_search": _addressed("/api/3/action/datastore_search?resource_id={rows_id}&limit=100"),
+    "api datastore_search full text": _addressed("/api/3/action/datastore_search?resource_id={rows_id}&q=upphandling"),
+    "api datastore_search_sql": _addressed('/api/3/action/datastore_search_sql?sql=SELECT * FROM "{rows_id}"'),
+    "api datastore_info": _addressed("/api/3/action/datastore_info?id={rows_id}"),
+    "datastore dump csv": _addressed("/datastore/dump/{rows_id}?format=csv"),
+    "rows resource page": _addressed("/supplier-invoices/{name}/resource/{rows_id}"),
 }
+# The DataStore answers a refused SQL query with 409 (its validation error) as well as 403.
+DATASTORE_SURFACES = ("api datastore_search_sql", "api datastore_search_sql table list",
+                      "api datastore_search_sql rows bookkeeping")
 SURFACES = {**LISTINGS, **ADDRESSED}
+# Refused to everyone but a sysadmin: the DataStore's own tables (which resources have rows, and files' hashes).
+REFUSED_TO_ALL = ("api datastore_search_sql table list", "api datastore_search_sql rows bookkeeping")
+# What shows the public dataset where neither its marker nor its name is in the answer.
+CONTROL_EVIDENCE = {"api datastore_info": '"belopp"'}
 # Where CKAN shows a private dataset to the members of its organisation (feeds and catalogues never do).
 OWNERS_SEE_PRIVATE = ("api package_search", "api package_search by organisation", "search page",
-                      "organisation page", "dataset page", "dataset rdf", "api package_show")
+                      "organisation page", "dataset page", "dataset rdf", "api package_show",
+                      "api datastore_search", "api datastore_search_sql", "datastore dump csv")
 
 
 def _leaks(responses: list, dataset: dict, state: str, surface: str) -> list[str]:
     telltales = [MARKERS[state], dataset["resources"][0]["url"]]
     if surface in LISTINGS:  # an addressed URL may echo the id or name it was asked for
-        telltales += [dataset["id"], dataset["name"]]
+        telltales += [dataset["id"], dataset["name"], dataset["resources"][-1]["id"]]
     return [telltale for telltale in telltales for r in responses if telltale in r.get_data(as_text=True)]
 
 
@@ -168,16 +191,25 @@ def test_hidden_dataset_never_shown(app, catalogue, state, viewer, surface):
     dataset = catalogue["datasets"][state]
     responses = SURFACES[surface](app, catalogue["tokens"][viewer], dataset)
     allowed = (403, 404) if surface in ADDRESSED else (200,)
+    if surface in DATASTORE_SURFACES:
+        allowed = (200, 403, 404, 409)
     assert [r.status_code for r in responses if r.status_code not in allowed] == []
     assert _leaks(responses, dataset, state, surface) == []
 
 
-@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("surface", [surface for surface in SURFACES if surface not in REFUSED_TO_ALL])
 def test_control_public_dataset_is_shown_on_every_surface(app, catalogue, surface):
     dataset = catalogue["datasets"]["public"]
     responses = SURFACES[surface](app, None, dataset)
     assert [r.status_code for r in responses if r.status_code != 200] == []
-    assert MARKERS["public"] in _text(responses) or dataset["name"] in _text(responses)
+    evidence = (MARKERS["public"], dataset["name"], CONTROL_EVIDENCE.get(surface, MARKERS["public"]))
+    assert any(shown in _text(responses) for shown in evidence)
+
+
+@pytest.mark.parametrize("surface", REFUSED_TO_ALL)
+def test_datastore_own_tables_are_refused_to_visitors(app, catalogue, surface):
+    responses = SURFACES[surface](app, None, catalogue["datasets"]["public"])
+    assert [r.status_code for r in responses if r.status_code not in (403, 404, 409)] == []
 
 
 @pytest.mark.parametrize("surface", OWNERS_SEE_PRIVATE)

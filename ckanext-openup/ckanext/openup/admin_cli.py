@@ -51,3 +51,38 @@ def check(as_json: bool, refresh: bool, organisations: tuple[str, ...]) -> None:
     click.echo(json.dumps(results, indent=2, ensure_ascii=False) if as_json else render_table(results))
     if any(not result.get("harvestable", True) for result in results):
         sys.exit(1)
+
+
+@openup_admin.group("rows")
+def rows() -> None:
+    """Invoice rows in the DataStore."""
+
+
+@rows.command("rebuild")
+@click.option("--organization", "organisation", help="Only this organisation's datasets (name or id).")
+def rebuild(organisation: str | None) -> None:
+    """Load the rows of every supplier-invoice file into the DataStore again, replacing what is there.
+
+    Exit 1 when a file could not be loaded (its previous rows stay).
+
+    \b
+    Example:
+      ckan -c /etc/ckan/ckan.ini openup rows rebuild
+      ckan -c /etc/ckan/ckan.ini openup rows rebuild --organization sundsvall
+    """
+    import ckan.plugins as plugins
+    import ckan.plugins.toolkit as toolkit
+
+    from ckanext.openup.rows.rebuild import rebuild_rows
+
+    if not plugins.plugin_loaded("datastore"):
+        raise click.ClickException("the datastore plugin is not enabled: add `datastore` to ckan.plugins")
+    try:
+        report = rebuild_rows(organisation, progress=click.echo)
+    except toolkit.ObjectNotFound as error:
+        raise click.ClickException(f"no organisation {organisation!r}") from error
+    click.echo(f"{len(report.loaded)} files, {report.rows} rows loaded")
+    for resource_id, reason in report.refused.items():
+        click.echo(f"not loaded (previous rows kept): resource {resource_id}: {reason}", err=True)
+    if report.refused:
+        sys.exit(1)

@@ -128,3 +128,60 @@ def drop_sibling_database(url: str, database: str) -> None:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     finally:
         server.dispose()
+
+
+# The DataStore (CKAN's ``datastore`` plugin) beside the catalogue database: its own database and a
+# role that can only read it, as ``ckan datastore set-permissions`` would leave them.
+DATASTORE_WRITE_VARIABLE = "CKAN_DATASTORE_WRITE_URL"
+DATASTORE_READ_VARIABLE = "CKAN_DATASTORE_READ_URL"
+DATASTORE_READER = "openup_datastore_reader"
+
+
+def use_datastore(catalogue_url: str) -> tuple[str, str]:
+    """Export DataStore write and read URLs beside the catalogue database at ``catalogue_url``.
+
+    URLs already set in ``CKAN_DATASTORE_WRITE_URL``/``CKAN_DATASTORE_READ_URL`` (a real server) are
+    kept as they are. Otherwise the database ``<catalogue>_datastore`` and the read-only role are
+    created on the same server when missing and their permissions set on every call, so a fresh
+    start, a restart and ``ckan db clean`` (which leaves this database alone) all end the same way.
+    """
+    configured = os.environ.get(DATASTORE_WRITE_VARIABLE), os.environ.get(DATASTORE_READ_VARIABLE)
+    if all(configured):
+        return configured[0], configured[1]
+    import sqlalchemy as sa
+
+    catalogue = sa.engine.make_url(catalogue_url)
+    datastore = f"{catalogue.database}_datastore"
+    write_url = sibling_database(catalogue_url, datastore)
+    _set_datastore_permissions(write_url, catalogue.database, catalogue.username or "postgres")
+    read_url = _with_user(write_url, DATASTORE_READER)
+    os.environ[DATASTORE_WRITE_VARIABLE] = write_url
+    os.environ[DATASTORE_READ_VARIABLE] = read_url
+    return write_url, read_url
+
+
+def _with_user(url: str, user: str) -> str:
+    # By hand for the same reason as _with_database; the embedded server trusts local connections.
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{user}@{rest.split('@', 1)[1]}"
+
+
+def _set_datastore_permissions(write_url: str, catalogue_database: str, writer: str) -> None:
+    import sqlalchemy as sa
+    from ckanext.datastore.cli import permissions_sql
+
+    # CKAN's own script, less its psql-only "\connect" line (this connection is to the DataStore already).
+    script = permissions_sql(maindb=catalogue_database, datastoredb=sa.engine.make_url(write_url).database,
+                             mainuser=writer, writeuser=writer, readuser=DATASTORE_READER)
+    script = "\n".join(line for line in script.splitlines() if not line.startswith("\\connect"))
+    engine = sa.create_engine(write_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.execute(
+                sa.text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": DATASTORE_READER}).scalar()
+            if not exists:
+                connection.exec_driver_sql(f'CREATE ROLE "{DATASTORE_READER}" LOGIN')
+            # Held as text by the driver: no parameters, so its "%" and ":" are taken literally.
+            connection.exec_driver_sql(script.replace("%", "%%"))
+    finally:
+        engine.dispose()

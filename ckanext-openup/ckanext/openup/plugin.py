@@ -13,6 +13,7 @@ from ckanext.openup.invoice_guard import hooks as invoice_guard
 from ckanext.openup.logic import get_validators
 from ckanext.openup.logic.action import get as get_actions
 from ckanext.openup.logic.auth import get as get_auth
+from ckanext.openup.rows import triggers as invoice_rows
 from ckanext.openup.search import backend
 
 I18N_DIRECTORY = Path(__file__).parent / "i18n"
@@ -34,6 +35,7 @@ class OpenUpPlugin(plugins.SingletonPlugin):
     plugins.implements(plugins.ITranslation)
     plugins.implements(plugins.IResourceController, inherit=True)
     plugins.implements(plugins.IMiddleware, inherit=True)
+    plugins.implements(plugins.IPackageController, inherit=True)
 
     def update_config(self, config: toolkit.CKANConfig) -> None:
         toolkit.add_template_directory(config, "templates")
@@ -69,6 +71,19 @@ class OpenUpPlugin(plugins.SingletonPlugin):
     # Refuses addresses holding NUL or control characters before CKAN core's views hand them to PostgreSQL.
     def make_middleware(self, app, config: toolkit.CKANConfig):
         return request_guard.install(app)
+
+    # An accepted invoice file's rows go to the DataStore; they leave with the file (see rows/).
+    def after_resource_create(self, context: dict, resource: dict) -> None:
+        invoice_rows.resource_saved(resource)
+
+    def after_resource_update(self, context: dict, resource: dict) -> None:
+        invoice_rows.resource_saved(resource)
+
+    def before_resource_delete(self, context: dict, resource: dict, resources: list) -> None:
+        invoice_rows.resource_deleted(resource.get("id"))
+
+    def after_dataset_delete(self, context: dict, data_dict: dict) -> None:
+        invoice_rows.dataset_deleted(data_dict.get("id"))
 
     def get_commands(self) -> list:
         return [admin_cli.openup_admin]

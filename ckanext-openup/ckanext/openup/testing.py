@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ckanext.openup.embedded_db import use_embedded
+from ckanext.openup.embedded_db import use_datastore, use_embedded
 from ckanext.openup.embedded_redis import use_private_redis
 
 HOME_VARIABLE = "OPENUP_HOME"
@@ -24,7 +24,7 @@ def openup_home() -> Path:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    use_embedded("openup_test", openup_home())
+    use_datastore(use_embedded("openup_test", openup_home()))
     use_private_redis(openup_home() / "test-redis")
     os.environ.setdefault("CKAN_STORAGE_PATH", str(openup_home() / "test-storage"))
     from ckanext.openup.search import backend

@@ -21,7 +21,7 @@ from ckanext.openup.demo.processes import (
     signals_deferred,
     stop_on_signals,
 )
-from ckanext.openup.embedded_db import URL_VARIABLE, running_server_pid, stop_embedded, use_embedded
+from ckanext.openup.embedded_db import URL_VARIABLE, running_server_pid, stop_embedded, use_datastore, use_embedded
 from ckanext.openup.embedded_redis import use_private_redis
 
 DATABASE = "openup_demo"
@@ -120,8 +120,14 @@ def _write_config(home: Path, database_url: str, site_url: str) -> Path:
     config_file.write_text(template.format(
         secret_key=secret_key, database_url=database_url.replace("%", "%%"), site_url=site_url,
         storage_path=home / "storage", redis_url=os.environ.get("CKAN_REDIS_URL", "redis://localhost:6379/0"),
+        **_datastore_settings(database_url),
     ), encoding="utf-8")
     return config_file
+
+
+def _datastore_settings(database_url: str) -> dict[str, str]:
+    write_url, read_url = use_datastore(database_url)
+    return {"datastore_write_url": write_url.replace("%", "%%"), "datastore_read_url": read_url.replace("%", "%%")}
 
 
 def _existing_secret(config_file: Path) -> str | None:

@@ -1,0 +1,185 @@
+"""Load one supplier-invoice resource's rows into the DataStore, replacing its old rows in one go.
+
+The table and its data dictionary are made with ``datastore_create``; the rows then go in with COPY
+through the DataStore's write connection, in the same transaction that deletes the old ones. A file
+that fails to read or load leaves the previous rows in place; readers never see a half-loaded month.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import ckan.plugins.toolkit as toolkit
+import sqlalchemy as sa
+from ckan.lib.uploader import get_resource_uploader
+
+from ckanext.openup import organisations
+from ckanext.openup.procurement.prepared import file_sha256
+from ckanext.openup.rows.dictionary import datastore_fields
+from ckanext.openup.rows.reading import TypedRows, read_typed_rows
+
+log = logging.getLogger(__name__)
+
+DATASET_TYPE = "supplier-invoices"
+# Which file each resource's rows came from; not readable through the DataStore's read-only role.
+BOOKKEEPING_TABLE = "_openup_rows"
+WRITE_URL = "ckan.datastore.write_url"
+READ_URL = "ckan.datastore.read_url"
+
+# Resources being loaded or removed in this process: the DataStore's own resource_patch (its
+# datastore_active flag) fires the resource hooks again, which must not start another load.
+_busy: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("openup_rows_busy", default=frozenset())
+
+
+@dataclass(frozen=True)
+class LoadedRows:
+    """What a load put in the DataStore."""
+
+    resource_id: str
+    rows: int
+    total_amount: Decimal
+    seconds: float
+
+
+def busy(resource_id: str) -> bool:
+    """True while this process is loading or removing the rows of ``resource_id``."""
+    return resource_id in _busy.get()
+
+
+@contextlib.contextmanager
+def _working_on(resource_id: str) -> Iterator[None]:
+    token = _busy.set(_busy.get() | {resource_id})
+    try:
+        yield
+    finally:
+        _busy.reset(token)
+
+
+def invoice_file(resource_id: str) -> tuple[dict[str, Any], dict[str, Any], str] | None:
+    """The resource, its dataset and the stored file's path, when it is an uploaded invoice file."""
+    context = {"ignore_auth": True}
+    try:
+        resource = toolkit.get_action("resource_show")(context, {"id": resource_id})
+        dataset = toolkit.get_action("package_show")(context, {"id": resource["package_id"]})
+    except toolkit.ObjectNotFound:
+        return None
+    if dataset.get("type") != DATASET_TYPE or dataset.get("state") == "deleted":
+        return None
+    if resource.get("url_type") != "upload":
+        return None  # a linked file: its rows are not kept on this server (yet)
+    path = get_resource_uploader(resource).get_path(resource_id)
+    return (resource, dataset, os.fspath(path)) if os.path.isfile(path) else None
+
+
+def load_resource(resource_id: str, force: bool = False) -> LoadedRows | None:
+    """Load the rows of an uploaded supplier-invoice file; None when there is nothing to load.
+
+    Skips a file whose rows are already loaded unless ``force``. Raises
+    :class:`~ckanext.openup.rows.reading.RowsRefusedError` (the old rows stay) for a file with errors.
+    """
+    found = invoice_file(resource_id)
+    if found is None:
+        return None
+    resource, dataset, path = found
+    started = datetime.datetime.now(datetime.timezone.utc)
+    sha256 = file_sha256(path)
+    engine = _write_engine()
+    try:
+        if not force and _loaded_sha256(engine, resource_id) == sha256:
+            return None
+        organisation = organisations.organisation(dataset.get("owner_org") or "") or {}
+        name = resource.get("name") or os.path.basename(resource.get("url") or "") or resource_id
+        typed = read_typed_rows(path, organisation.get("country"), name=name)
+        try:
+            with _working_on(resource_id):
+                _ensure_table(engine, resource_id, datastore_fields(typed.layout))
+                _swap_rows(engine, resource_id, typed, sha256)
+        finally:
+            typed.close()
+    finally:
+        engine.dispose()
+    seconds = (datetime.datetime.now(datetime.timezone.utc) - started).total_seconds()
+    log.info("Loaded %d invoice rows of resource %s in %.1f s", typed.rows, resource_id, seconds)
+    return LoadedRows(resource_id, typed.rows, typed.total_amount, seconds)
+
+
+def remove_rows(resource_id: str) -> None:
+    """Delete the DataStore table of ``resource_id`` and what was noted about it (no error if none)."""
+    with _working_on(resource_id):
+        try:
+            toolkit.get_action("datastore_delete")({"ignore_auth": True}, {"resource_id": resource_id, "force": True})
+        except toolkit.ObjectNotFound:
+            pass
+    engine = _write_engine()
+    try:
+        with engine.begin() as connection:
+            _ensure_bookkeeping(connection)
+            connection.execute(sa.text(f'DELETE FROM "{BOOKKEEPING_TABLE}" WHERE resource_id = :id'),
+                               {"id": resource_id})
+    finally:
+        engine.dispose()
+
+
+def _write_engine() -> sa.engine.Engine:
+    # One short-lived engine per load: RQ forks a process per job, and pooled connections must not cross a fork.
+    return sa.create_engine(toolkit.config[WRITE_URL], poolclass=sa.pool.NullPool)
+
+
+def _ensure_table(engine: sa.engine.Engine, resource_id: str, fields: list[dict[str, Any]]) -> None:
+    """Create the table with ``fields``; a table with other columns (another layout) is made anew."""
+    context = {"ignore_auth": True}
+    with engine.connect() as connection:
+        current = connection.execute(sa.text(
+            "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+            "WHERE attrelid = to_regclass(:table) AND attnum > 0 AND NOT attisdropped "
+            "AND attname NOT LIKE '\\_%' ORDER BY attnum"), {"table": f'public."{resource_id}"'}).all()
+    wanted = [(field["id"], field["type"]) for field in fields]
+    if current and [(name, kind) for name, kind in current] != wanted:
+        toolkit.get_action("datastore_delete")(context, {"resource_id": resource_id, "force": True})
+        current = []
+    # Also when the table exists: datastore_create then refreshes the data dictionary.
+    toolkit.get_action("datastore_create")(
+        context, {"resource_id": resource_id, "fields": fields, "force": True, "calculate_record_count": False})
+
+
+def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha256: str) -> None:
+    table = f'"{resource_id}"'
+    columns = ", ".join(f'"{written}"' for written in typed.layout.header)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DELETE FROM {table}"))
+        cursor = connection.connection.dbapi_connection.cursor()
+        cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", typed.csv_file)
+        # The DataStore answers `total` from this cache.
+        connection.execute(sa.text("SELECT update_cached_table_row_count(:table)"), {"table": resource_id})
+        _ensure_bookkeeping(connection)
+        connection.execute(sa.text(
+            f'INSERT INTO "{BOOKKEEPING_TABLE}" (resource_id, sha256, rows, total_amount, loaded) '
+            "VALUES (:id, :sha256, :rows, :total, now()) ON CONFLICT (resource_id) DO UPDATE SET "
+            "sha256 = excluded.sha256, rows = excluded.rows, total_amount = excluded.total_amount, "
+            "loaded = excluded.loaded"),
+            {"id": resource_id, "sha256": sha256, "rows": typed.rows, "total": typed.total_amount})
+
+
+def _ensure_bookkeeping(connection: sa.engine.Connection) -> None:
+    connection.execute(sa.text(
+        f'CREATE TABLE IF NOT EXISTS "{BOOKKEEPING_TABLE}" (resource_id text PRIMARY KEY, sha256 text NOT NULL, '
+        "rows bigint NOT NULL, total_amount numeric NOT NULL, loaded timestamptz NOT NULL)"))
+    reader = sa.engine.make_url(toolkit.config[READ_URL]).username
+    if reader:
+        # The read-only role gets SELECT on every new table by default; this one says which private files exist.
+        connection.execute(sa.text(f'REVOKE ALL ON "{BOOKKEEPING_TABLE}" FROM PUBLIC, "{reader}"'))
+
+
+def _loaded_sha256(engine: sa.engine.Engine, resource_id: str) -> str | None:
+    with engine.begin() as connection:
+        _ensure_bookkeeping(connection)
+        return connection.execute(sa.text(f'SELECT sha256 FROM "{BOOKKEEPING_TABLE}" WHERE resource_id = :id'),
+                                  {"id": resource_id}).scalar()

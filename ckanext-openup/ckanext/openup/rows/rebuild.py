@@ -1,0 +1,63 @@
+"""``ckan openup rows rebuild``: reload the rows of every supplier-invoice file, or one organisation's."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import ckan.plugins.toolkit as toolkit
+
+from ckanext.openup.procurement.errors import InvoiceFileError
+from ckanext.openup.rows import loading
+
+log = logging.getLogger(__name__)
+SEARCH_PAGE = 1000
+
+
+@dataclass
+class RebuildReport:
+    """What a rebuild loaded and which files it could not."""
+
+    loaded: list[loading.LoadedRows] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # resource id: why
+
+    @property
+    def rows(self) -> int:
+        return sum(loaded.rows for loaded in self.loaded)
+
+
+def rebuild_rows(organisation: str | None = None,
+                 progress: Callable[[str], None] | None = None) -> RebuildReport:
+    """Load every uploaded invoice file again (private and draft datasets too), replacing its rows."""
+    report = RebuildReport()
+    for dataset in _invoice_datasets(organisation):
+        for resource in dataset.get("resources", []):
+            try:
+                loaded = loading.load_resource(resource["id"], force=True)
+            except InvoiceFileError as error:
+                report.refused[resource["id"]] = error.describe()
+                continue
+            if loaded is not None:
+                report.loaded.append(loaded)
+                if progress:
+                    progress(f"{dataset['name']}: {resource.get('name') or resource['id']}: {loaded.rows} rows")
+    return report
+
+
+def _invoice_datasets(organisation: str | None) -> list[dict[str, Any]]:
+    site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})
+    context = {"user": site_user["name"], "ignore_auth": True}
+    fq = f"+dataset_type:{loading.DATASET_TYPE}"
+    if organisation:
+        owner = toolkit.get_action("organization_show")(context, {"id": organisation, "include_datasets": False})
+        fq += f' +owner_org:"{owner["id"]}"'
+    found: list[dict[str, Any]] = []
+    while True:
+        page = toolkit.get_action("package_search")(context, {
+            "fq": fq, "include_private": True, "include_drafts": True, "sort": "name asc",
+            "rows": SEARCH_PAGE, "start": len(found)})
+        found.extend(page["results"])
+        if not page["results"] or len(found) >= page["count"]:
+            return found
