@@ -53,7 +53,7 @@ def upload_month(dataset: dict[str, Any], month: int, text: str, year: int = YEA
         "period": f"{year}-{month:02d}", "upload": upload(text, name), "url": name})
 
 
-def replace_month(resource: dict[str, Any], text: str) -> dict[str, Any]:
+def replace_month(resource: dict[str, Any], text: str, **fields: Any) -> dict[str, Any]:
     name = f"leverantorsfakturor-{YEAR}-{resource['period'][-2:]}.csv"
     return toolkit.get_action("resource_patch")(sysadmin_context(), {
-        "id": resource["id"], "upload": upload(text, name), "url": name})
+        "id": resource["id"], "upload": upload(text, name), "url": name, **fields})

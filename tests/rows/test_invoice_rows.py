@@ -11,7 +11,7 @@ import pytest
 from ckanext.openup.procurement.inspection import inspect_invoice_file
 from ckanext.openup.rows.rebuild import rebuild_rows
 from tests.rows.invoice_months import month_text, replace_month, upload_month
-from tests.supplier_invoices import sysadmin_context
+from tests.supplier_invoices import SUNDSVALL, create_organisation, create_supplier_invoice, sysadmin_context
 
 
 def search(resource_id: str, **params) -> dict:
@@ -58,7 +58,11 @@ def test_month_replaced_with_a_broken_file_keeps_its_old_rows(dataset):
     resource = upload_month(dataset, 3, month_text(3, 300))
     before = totals(resource["id"])
     broken = month_text(3, 400).replace("2025-03-05", "2025-13-45")
-    replace_month(resource, broken)
+    with pytest.raises(toolkit.ValidationError):
+        replace_month(resource, broken)  # the guard refuses it at the door
+    assert totals(resource["id"]) == before
+    # A sysadmin may let a file with spec errors in; its rows still cannot be typed, so the old ones stay.
+    replace_month(resource, broken, openup_override_spec="true")
     assert totals(resource["id"]) == before
     replace_month(resource, month_text(3, 250, seed=1))
     assert totals(resource["id"])[0] == 250
@@ -67,7 +71,9 @@ def test_month_replaced_with_a_broken_file_keeps_its_old_rows(dataset):
 def test_month_with_a_personnummer_never_reaches_the_datastore(dataset):
     resource = upload_month(dataset, 4, month_text(4, 50))
     before = totals(resource["id"])
-    replace_month(resource, month_text(4, 60).replace("Leverantör 3 AB", "Anna Andersson 811218-9876"))
+    with pytest.raises(toolkit.ValidationError):
+        replace_month(resource, month_text(4, 60).replace("Leverantör 3 AB", "Anna Andersson 811218-9876"),
+                      openup_override_spec="true")
     assert totals(resource["id"]) == before
     assert not sql(f"SELECT 1 FROM \"{resource['id']}\" WHERE leverantor LIKE '%9876%'")
 
@@ -103,3 +109,18 @@ def test_dates_come_back_as_dates(dataset):
     [row] = sql(f"SELECT min(datum) AS first, max(datum) - min(datum) AS days FROM \"{resource['id']}\"")
     assert datetime.date.fromisoformat(row["first"][:10]) == datetime.date(2025, 10, 1)
     assert row["days"] == 27  # date arithmetic: text or timestamps would not give a whole number of days
+
+
+# The demo runs CKAN's activity plugin, which records who changed a dataset: a load must say who it is.
+@pytest.fixture
+def dataset_with_activity(clean_db, with_plugins, migrate_db_for):
+    migrate_db_for("activity")
+    return create_supplier_invoice(create_organisation(SUNDSVALL), year=2025, resources=[])
+
+
+@pytest.mark.ckan_config(
+    "ckan.plugins", "openup_search openup datastore activity scheming_datasets scheming_organizations dcat"
+)
+def test_rows_load_where_the_activity_stream_records_every_change(dataset_with_activity):
+    resource = upload_month(dataset_with_activity, 6, month_text(6, 50))
+    assert search(resource["id"], limit=1)["total"] == 50

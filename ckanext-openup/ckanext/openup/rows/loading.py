@@ -63,9 +63,16 @@ def _working_on(resource_id: str) -> Iterator[None]:
         _busy.reset(token)
 
 
+def site_context() -> dict[str, Any]:
+    """The context of the site's own user: loads run outside any request, and CKAN's activity stream
+    (on in the demo) must know who changed the resource when the DataStore marks it as loaded."""
+    site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}
+
+
 def invoice_file(resource_id: str) -> tuple[dict[str, Any], dict[str, Any], str] | None:
     """The resource, its dataset and the stored file's path, when it is an uploaded invoice file."""
-    context = {"ignore_auth": True}
+    context = site_context()
     try:
         resource = toolkit.get_action("resource_show")(context, {"id": resource_id})
         dataset = toolkit.get_action("package_show")(context, {"id": resource["package_id"]})
@@ -115,7 +122,7 @@ def remove_rows(resource_id: str) -> None:
     """Delete the DataStore table of ``resource_id`` and what was noted about it (no error if none)."""
     with _working_on(resource_id):
         try:
-            toolkit.get_action("datastore_delete")({"ignore_auth": True}, {"resource_id": resource_id, "force": True})
+            toolkit.get_action("datastore_delete")(site_context(), {"resource_id": resource_id, "force": True})
         except toolkit.ObjectNotFound:
             pass
     engine = _write_engine()
@@ -135,7 +142,7 @@ def _write_engine() -> sa.engine.Engine:
 
 def _ensure_table(engine: sa.engine.Engine, resource_id: str, fields: list[dict[str, Any]]) -> None:
     """Create the table with ``fields``; a table with other columns (another layout) is made anew."""
-    context = {"ignore_auth": True}
+    context = site_context()
     with engine.connect() as connection:
         current = connection.execute(sa.text(
             "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "

@@ -47,8 +47,7 @@ def rebuild_rows(organisation: str | None = None,
 
 
 def _invoice_datasets(organisation: str | None) -> list[dict[str, Any]]:
-    site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})
-    context = {"user": site_user["name"], "ignore_auth": True}
+    context = loading.site_context()
     fq = f"+dataset_type:{loading.DATASET_TYPE}"
     if organisation:
         owner = toolkit.get_action("organization_show")(context, {"id": organisation, "include_datasets": False})

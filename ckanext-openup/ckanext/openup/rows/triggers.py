@@ -42,7 +42,7 @@ def resource_deleted(resource_id: str) -> None:
 def dataset_deleted(dataset_id: str) -> None:
     """Remove the rows of every resource of a deleted dataset."""
     try:
-        dataset = toolkit.get_action("package_show")({"ignore_auth": True}, {"id": dataset_id})
+        dataset = toolkit.get_action("package_show")(loading.site_context(), {"id": dataset_id})
     except toolkit.ObjectNotFound:
         return
     if dataset.get("type") == loading.DATASET_TYPE and datastore_on():
