@@ -169,3 +169,12 @@ def test_xlsx_sheets_with_the_same_header_are_read_in_order_and_named_in_finding
     assert any("'Information' was skipped" in note for note in report.notes)
     assert any("read from sheet(s) 'Januari', 'Februari'" in note for note in report.notes)
     assert "sheet 'Februari' row 3" in render_inspection(report)
+
+
+def test_workbook_stored_without_its_file_ending_is_read(tmp_path):
+    # CKAN stores an upload under the resource's id, without ".xlsx": the content says what it is.
+    stored = tmp_path / "3f2c9a7e-resource-id"
+    stored.write_bytes((DATA / "se-human-headers.xlsx").read_bytes())
+    report = inspect_invoice_file(stored)
+    assert report.layout["format"] == "xlsx"
+    assert report.summary.rows == 2

@@ -25,16 +25,22 @@ def open_workbook_table(path: str, size: int) -> InvoiceTable:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is an install requirement
         raise UnreadableFileError(path, "reading XLSX needs the openpyxl package") from None
+    # Opened here and handed over as a file: openpyxl refuses a path without an Excel file ending, and CKAN
+    # stores uploads under the resource's id (the content already said this is a workbook).
+    raw = open(path, "rb")  # noqa: SIM115 - closed with the table
     try:
         check_workbook_limits(path)
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(raw, read_only=True, data_only=True)
         found = _invoice_sheets(path, workbook.worksheets)
     except UnreadableFileError:
+        raw.close()
         raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, EOFError) as error:
+        raw.close()
         raise UnreadableFileError(path, f"not a readable XLSX workbook (damaged or truncated?): {error}") from None
     if not found:
         workbook.close()
+        raw.close()
         raise UnreadableFileError(path, "every sheet of the workbook is empty")
     chosen = next((sheet for sheet in found if sheet.invoice), found[0])
     same = [sheet for sheet in found if sheet.invoice and _same_header(sheet, chosen)] or [chosen]
@@ -57,7 +63,7 @@ def open_workbook_table(path: str, size: int) -> InvoiceTable:
             table.notes.append(f"sheet {sheet.name!r} was skipped: its first row is not an invoice header")
     if len(workbook.worksheets) > 1:
         table.notes.append("rows were read from sheet(s) " + ", ".join(repr(sheet.name) for sheet in same))
-    table._closers.append(workbook.close)
+    table._closers.extend([workbook.close, raw.close])
     return table
 
 
