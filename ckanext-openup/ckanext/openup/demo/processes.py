@@ -153,23 +153,30 @@ def _recorded_process(pid_file: Path) -> psutil.Process | None:
 
 
 def _stop_tree(process: psutil.Process, timeout: float) -> None:
-    """SIGTERM ``process`` and its descendants; SIGKILL whatever still runs after ``timeout`` seconds."""
+    """SIGTERM ``process`` and, once it is gone, its leftover descendants; SIGKILL what outlives ``timeout``.
+
+    The process is asked alone first: a jobs worker stops its own job and scheduler processes, which
+    print tracebacks when they are sent SIGTERM behind its back.
+    """
     try:
         family = [process, *process.children(recursive=True)]
     except psutil.NoSuchProcess:
         return
-    for member in family:
+    _signal_all([process], "terminate")
+    _, alive = psutil.wait_procs([process], timeout=timeout)
+    leftovers = [member for member in family[1:] if member.is_running()]
+    _signal_all(leftovers, "terminate")
+    _, still = psutil.wait_procs(leftovers, timeout=5)
+    _signal_all(alive + still, "kill")
+    psutil.wait_procs(alive + still, timeout=5)
+
+
+def _signal_all(processes: list[psutil.Process], action: str) -> None:
+    for member in processes:
         try:
-            member.terminate()
+            getattr(member, action)()
         except psutil.NoSuchProcess:
             pass
-    _, alive = psutil.wait_procs(family, timeout=timeout)
-    for member in alive:
-        try:
-            member.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(alive, timeout=5)
 
 
 def stops_with(parent: int) -> Callable[[], None]:
