@@ -5,35 +5,16 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from tests.publishing.invoices import month_file, prepared_months
+from tests.publishing.runs import OPENUP, wait_for, year_dataset
 from tests.publishing.throttle import SlowRelay
 
 YEAR = 2025
 MONTHS = list(range(1, 13))
-OPENUP = str(Path(sys.executable).with_name("openup"))
-
-
-def dataset_or_none(site, organisation):
-    try:
-        return site.action("package_show", id=f"{organisation['name']}-supplier-invoices-{YEAR}")
-    except AssertionError:
-        return None
-
-
-def wait_for(condition, timeout=120.0, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(step)
-    raise AssertionError("timed out waiting")
 
 
 @pytest.mark.parametrize("second_starts", ["at once", "while the first uploads"])
@@ -52,7 +33,7 @@ def test_two_runs_at_once_leave_twelve_months_not_twenty_four(
     try:
         runs.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
         if second_starts != "at once":
-            wait_for(lambda: (dataset_or_none(site, organisation) or {}).get("resources"))
+            wait_for(lambda: (year_dataset(site, organisation, YEAR) or {}).get("resources"))
         runs.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
         outputs = [run.communicate(timeout=300)[0].decode() for run in runs]
     finally:
@@ -66,7 +47,7 @@ def test_two_runs_at_once_leave_twelve_months_not_twenty_four(
         assert "Traceback" not in output
     # The runs really overlapped: one of them met months the other had put in while it ran.
     assert any("already there (put in by another run)" in output for output in outputs), outputs
-    dataset = dataset_or_none(site, organisation)
+    dataset = year_dataset(site, organisation, YEAR)
     periods = [resource["period"] for resource in dataset["resources"]]
     assert sorted(periods) == [f"{YEAR}-{month:02d}" for month in MONTHS]  # 12, each month once
     assert dataset["private"] is False and dataset["state"] == "active"

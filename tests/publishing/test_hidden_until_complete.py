@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
@@ -19,31 +17,14 @@ import requests
 from tests.publishing.conftest import publish
 from tests.publishing.invoices import month_file, prepared_months
 from tests.publishing.rewriting_proxy import RewritingProxy
+from tests.publishing.runs import OPENUP, wait_for, year_dataset
 from tests.publishing.throttle import SlowRelay
 
 YEAR = 2025
-OPENUP = str(Path(sys.executable).with_name("openup"))
 
 
 def dataset_name(organisation):
     return f"{organisation['name']}-supplier-invoices-{YEAR}"
-
-
-def as_admin(site, organisation):
-    try:
-        return site.action("package_show", id=dataset_name(organisation))
-    except AssertionError:
-        return None
-
-
-def wait_for(condition, timeout=120.0, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError("timed out waiting")
 
 
 def public_traces(site, organisation, dataset) -> list[str]:
@@ -76,7 +57,7 @@ def test_editor_token_killed_after_the_first_month_shows_nothing_of_the_year(
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         # Kill it while February is on the wire: January is in, part of February has reached the server.
-        wait_for(lambda: (as_admin(site, organisation) or {}).get("resources"))
+        wait_for(lambda: (year_dataset(site, organisation, YEAR) or {}).get("resources"))
         mark = relay.bytes_forwarded
         wait_for(lambda: relay.bytes_forwarded > mark + month_file(prepared, YEAR, 2).stat().st_size // 3)
         process.kill()
@@ -87,7 +68,7 @@ def test_editor_token_killed_after_the_first_month_shows_nothing_of_the_year(
             process.kill()
         relay.abort()
     time.sleep(1)
-    left = as_admin(site, organisation)
+    left = year_dataset(site, organisation, YEAR)
     assert [resource["period"] for resource in left["resources"]] == [f"{YEAR}-01"]
     assert left["private"] is True
 
@@ -114,7 +95,7 @@ def test_a_new_year_published_with_an_editor_token_is_public_once_complete(
     result = publish(site.url, editor_token, "--org", edited_organisation["name"], "--year", YEAR, prepared)
 
     assert result.exit_code == 0, result.output
-    dataset = as_admin(site, edited_organisation)
+    dataset = year_dataset(site, edited_organisation, YEAR)
     assert dataset["private"] is False and dataset["state"] == "active"
     assert public_traces(site, edited_organisation, dataset) != []
 
@@ -126,7 +107,7 @@ def test_adding_a_month_to_a_public_year_leaves_it_public(site, edited_organisat
     result = publish(site.url, editor_token, *args, prepared_months(tmp_path / "march", YEAR, [3]))
 
     assert result.exit_code == 0, result.output
-    dataset = as_admin(site, edited_organisation)
+    dataset = year_dataset(site, edited_organisation, YEAR)
     assert dataset["private"] is False and dataset["state"] == "active"
     assert sorted(r["period"] for r in dataset["resources"]) == ["2025-01", "2025-02", "2025-03"]
 
@@ -141,7 +122,7 @@ def test_a_year_kept_private_by_its_publisher_stays_private(site, edited_organis
 
     assert result.exit_code == 0, result.output
     assert "update (private: it stays private)" in result.output
-    assert as_admin(site, edited_organisation)["private"] is True
+    assert year_dataset(site, edited_organisation, YEAR)["private"] is True
 
 
 def test_a_site_that_does_not_keep_the_new_year_private_stops_publish_before_any_month(
@@ -155,4 +136,4 @@ def test_a_site_that_does_not_keep_the_new_year_private_stops_publish_before_any
     assert result.exit_code == 1, result.output
     assert "did not keep the new dataset private" in result.output
     assert "Traceback" not in result.output
-    assert as_admin(site, edited_organisation)["resources"] == []  # not one month went out
+    assert year_dataset(site, edited_organisation, YEAR)["resources"] == []  # not one month went out

@@ -5,37 +5,18 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from tests.publishing.conftest import publish
 from tests.publishing.invoices import month_file, prepared_months
+from tests.publishing.runs import OPENUP, wait_for, year_dataset
 from tests.publishing.throttle import SlowRelay
 
 YEAR = 2025
-OPENUP = str(Path(sys.executable).with_name("openup"))
 ROWS_PER_MONTH = 3000  # about half a megabyte a month: several seconds each through the slow relay
-
-
-def dataset_or_none(site, organisation):
-    try:
-        return site.action("package_show", id=f"{organisation['name']}-supplier-invoices-{YEAR}")
-    except AssertionError:
-        return None
-
-
-def wait_for(condition, timeout=120.0, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError("timed out waiting")
 
 
 def assert_stored_files_match_their_checksums(site, dataset):
@@ -45,7 +26,7 @@ def assert_stored_files_match_their_checksums(site, dataset):
 
 
 def assert_complete(site, organisation, prepared, months):
-    dataset = dataset_or_none(site, organisation)
+    dataset = year_dataset(site, organisation, YEAR)
     assert dataset["state"] == "active"
     periods = [resource["period"] for resource in dataset["resources"]]
     assert sorted(periods) == [f"{YEAR}-{month:02d}" for month in months]  # each month exactly once
@@ -67,7 +48,7 @@ def test_killed_mid_upload_the_next_run_finishes_without_duplicates(site, organi
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         # Kill it while February is on the wire: January is in, a third of February has reached the server.
-        wait_for(lambda: (dataset_or_none(site, organisation) or {}).get("resources"))
+        wait_for(lambda: (year_dataset(site, organisation, YEAR) or {}).get("resources"))
         mark = relay.bytes_forwarded
         wait_for(lambda: relay.bytes_forwarded > mark + month_file(prepared, YEAR, 2).stat().st_size // 3)
         process.kill()
@@ -78,7 +59,7 @@ def test_killed_mid_upload_the_next_run_finishes_without_duplicates(site, organi
             process.kill()
         relay.abort()
     time.sleep(1)  # let the server give up on the cut-off request
-    left = dataset_or_none(site, organisation)
+    left = year_dataset(site, organisation, YEAR)
     assert left["state"] == "draft"  # the public never saw half a year
     assert [resource["period"] for resource in left["resources"]] == [f"{YEAR}-01"]
     assert_stored_files_match_their_checksums(site, left)
@@ -104,7 +85,7 @@ def test_connection_cut_mid_upload_exits_1_and_the_next_run_finishes(site, organ
     assert cut.exit_code == 1, cut.output
     assert "run the same command again" in cut.output
     assert "Traceback" not in cut.output
-    assert [r["period"] for r in dataset_or_none(site, organisation)["resources"]] == [f"{YEAR}-01"]
+    assert [r["period"] for r in year_dataset(site, organisation, YEAR)["resources"]] == [f"{YEAR}-01"]
 
     again = publish(site.url, site.admin_token, "--org", organisation["name"], "--year", YEAR, prepared)
 
