@@ -38,6 +38,26 @@ def start_chromium():
     return webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
 
 
+def press(browser, selector: str) -> None:
+    """Press a form button (the browser submits the form with the button's name and value).
+
+    Through the DOM: at the foot of a long form chromium may report the click as intercepted.
+    """
+    from selenium.webdriver.common.by import By
+
+    browser.execute_script("arguments[0].click()", browser.find_element(By.CSS_SELECTOR, selector))
+
+
+def log_in(browser, site_url: str, user: str, password: str) -> None:
+    """Log ``user`` in through CKAN's login form."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(f"{site_url}/user/login")
+    browser.find_element(By.ID, "field-login").send_keys(user)
+    browser.find_element(By.ID, "field-password").send_keys(password + Keys.ENTER)
+
+
 def screenshot(driver, name: str) -> Path:
     """Save the whole page as test-artifacts/<name>.png (kept for people to look at after the run)."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -1,10 +1,19 @@
-"""A screenshot of the page a browser test failed on, in test-artifacts/ beside the others."""
+"""The browser every browser test drives, and a screenshot of the page a test failed on (test-artifacts/)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.chromium import screenshot
+from tests.browser.chromium import screenshot, start_chromium
+
+
+@pytest.fixture
+def browser():
+    """A headless chromium for one test, waiting up to 5 s for what it looks for."""
+    driver = start_chromium()
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.chromium import require_chromium, screenshot, start_chromium
-from tests.browser.test_readiness_in_browser import CONFIG, MONTH_FILE, PASSWORD, PLUGINS, press
+from tests.browser.chromium import log_in, press, require_chromium, screenshot
+from tests.browser.publisher import CONFIG, MONTH_FILE, PASSWORD, PLUGINS
 from tests.live_ckan import LiveCkan
 from tests.supplier_invoices import SUNDSVALL
 
@@ -33,14 +32,6 @@ def site():
     ckan.stop()
 
 
-@pytest.fixture
-def browser():
-    driver = start_chromium()
-    driver.implicitly_wait(5)
-    yield driver
-    driver.quit()
-
-
 def files_holding(folder: Path, needle: bytes) -> list[Path]:
     return [path for path in folder.rglob("*") if path.is_file() and needle in path.read_bytes()]
 
@@ -51,9 +42,7 @@ def test_raw_export_with_a_personnummer_is_refused_in_the_form_and_nothing_is_ke
     prepared = tmp_path / "prepared-2025-01.csv"
     prepared.write_text(MONTH_FILE, encoding="utf-8")
 
-    browser.get(f"{site.url}/user/login")
-    browser.find_element(By.ID, "field-login").send_keys("publisher")
-    browser.find_element(By.ID, "field-password").send_keys(PASSWORD + Keys.ENTER)
+    log_in(browser, site.url, "publisher", PASSWORD)
     browser.get(f"{site.url}/supplier-invoices/new")
     browser.find_element(By.ID, "field-title_translated-sv").send_keys("Leverantörsfakturor 2025")
     browser.execute_script("document.getElementById('field-name').value = 'sundsvall-fakturor-2025'")

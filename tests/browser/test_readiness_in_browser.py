@@ -7,22 +7,12 @@ import time
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.chromium import require_chromium, screenshot, start_chromium
+from tests.browser.chromium import log_in, press, require_chromium, screenshot
+from tests.browser.publisher import CONFIG, MONTH_FILE, PASSWORD, PLUGINS
 from tests.live_ckan import LiveCkan
 from tests.supplier_invoices import SUNDSVALL
-
-PLUGINS = "openup_search openup scheming_datasets scheming_organizations dcat"
-CONFIG = "ckanext.dcat.rdf.profiles = dcat_ap_se"
-PASSWORD = "publisher-password-1"
-MONTH_FILE = (
-    "kopare_id,kopare,verifikationsnummer,leverantor,leverantor_id,konto_nr,konto_text,datum,forvaltning,"
-    "fakturanummer,belopp\n"
-    "2120002411,Sundsvalls kommun,1001,Åkeriet i Norr AB,5560160680,4010,Förbrukningsmaterial,2025-01-15,"
-    "Kulturförvaltningen,F-88,1302.03\n"
-)
 
 
 @pytest.fixture(scope="module")
@@ -35,22 +25,6 @@ def site():
     ckan.action("organization_member_create", id="sundsvall", username="publisher", role="editor")
     yield ckan
     ckan.stop()
-
-
-@pytest.fixture
-def browser():
-    driver = start_chromium()
-    driver.implicitly_wait(5)
-    yield driver
-    driver.quit()
-
-
-def press(browser, selector: str) -> None:
-    """Press a form button (the browser submits the form with the button's name and value).
-
-    Through the DOM: at the foot of a long form chromium may report the click as intercepted.
-    """
-    browser.execute_script("arguments[0].click()", browser.find_element(By.CSS_SELECTOR, selector))
 
 
 def readiness_status(browser, site, want: str, timeout: float = 90) -> str:
@@ -70,9 +44,7 @@ def test_publisher_fixes_a_problem_and_the_readiness_page_turns_green(site, brow
     month = tmp_path / "2025-01.csv"
     month.write_text(MONTH_FILE, encoding="utf-8")
 
-    browser.get(f"{site.url}/user/login")
-    browser.find_element(By.ID, "field-login").send_keys("publisher")
-    browser.find_element(By.ID, "field-password").send_keys(PASSWORD + Keys.ENTER)
+    log_in(browser, site.url, "publisher", PASSWORD)
     assert browser.find_elements(By.CSS_SELECTOR, "a[href='/user/publisher']"), "the publisher is not logged in"
 
     browser.get(f"{site.url}/supplier-invoices/new")
