@@ -19,7 +19,14 @@ from werkzeug.datastructures import FileStorage
 
 from tests.file_host import hosted_folder
 from tests.publishing.invoices import HEADER, invoice_row
-from tests.supplier_invoices import SUNDSVALL, TAMPERE, create_organisation, create_supplier_invoice, sysadmin_context
+from tests.supplier_invoices import (
+    SUNDSVALL,
+    TAMPERE,
+    create_organisation,
+    create_supplier_invoice,
+    supplier_invoice,
+    sysadmin_context,
+)
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]
 
@@ -357,3 +364,65 @@ def test_workbook_upload_is_read_and_described():
     assert resource["format"] == "XLSX"
     assert resource["layout"] == "XLSX"
     assert resource["rows"] == 2 and resource["total_amount"] == "1051.53"
+
+
+# package_create and package_update carry resources without resource_create: the same guard must read them.
+@pytest.mark.ckan_config("ckanext.openup.guard.allow_private_urls", "true")
+def test_link_with_a_personnummer_inside_package_update_is_refused(dataset, editor, file_host, ckan_config):
+    url = host(file_host, with_personnummer("811218-9876"))
+    context = {"user": editor["name"], "ignore_auth": False}
+    data = {**dataset, "resources": [{"url": url, "format": "CSV", "period": f"{YEAR}-01"}]}
+
+    with pytest.raises(toolkit.ValidationError) as raised:
+        toolkit.get_action("package_update")(context, data)
+
+    assert "personal identity number" in str(raised.value.error_dict)
+    assert tables_holding(url) == []
+
+
+@pytest.mark.ckan_config("ckanext.openup.guard.allow_private_urls", "true")
+def test_link_with_a_personnummer_inside_package_create_is_refused(sundsvall, editor, file_host, ckan_config):
+    url = host(file_host, with_personnummer("811218-9876"))
+    context = {"user": editor["name"], "ignore_auth": False}
+    data = supplier_invoice(sundsvall, name="sundsvall-fakturor-2025", year=YEAR,
+                            resources=[{"url": url, "format": "CSV", "period": f"{YEAR}-01"}])
+
+    with pytest.raises(toolkit.ValidationError) as raised:
+        toolkit.get_action("package_create")(context, data)
+
+    assert "personal identity number" in str(raised.value.error_dict)
+    assert tables_holding(url) == []
+
+
+def test_upload_with_a_personnummer_inside_package_update_is_refused(dataset, editor):
+    context = {"user": editor["name"], "ignore_auth": False}
+    resource = {"upload": upload(with_personnummer("811218-9876")), "format": "CSV", "period": f"{YEAR}-01"}
+
+    with pytest.raises(toolkit.ValidationError) as raised:
+        toolkit.get_action("package_update")(context, {**dataset, "resources": [resource]})
+
+    assert "personal identity number" in str(raised.value.error_dict)
+    assert files_holding(os.environ["CKAN_STORAGE_PATH"], b"Kalle Karlsson") == []
+
+
+@pytest.mark.ckan_config("ckanext.openup.guard.allow_private_urls", "true")
+def test_clean_link_inside_package_update_is_described(dataset, editor, file_host, ckan_config):
+    text = january(rows=2)
+    context = {"user": editor["name"], "ignore_auth": False}
+    data = {**dataset, "resources": [{"url": host(file_host, text), "format": "CSV", "period": f"{YEAR}-01"}]}
+
+    updated = toolkit.get_action("package_update")(context, data)
+
+    assert updated["resources"][0]["rows"] == 2
+    assert updated["resources"][0]["hash"] == hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_upload_with_a_personnummer_inside_a_sysadmins_package_create_is_refused(sundsvall):
+    resource = {"upload": upload(with_personnummer("811218-9876")), "format": "CSV", "period": f"{YEAR}-01"}
+    data = {**supplier_invoice(sundsvall, name="sundsvall-fakturor-2025", year=YEAR), "resources": [resource]}
+
+    with pytest.raises(toolkit.ValidationError) as raised:
+        toolkit.get_action("package_create")(sysadmin_context(), data)
+
+    assert "personal identity number" in str(raised.value.error_dict)
+    assert files_holding(os.environ["CKAN_STORAGE_PATH"], b"Kalle Karlsson") == []

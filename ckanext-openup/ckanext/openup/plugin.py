@@ -10,6 +10,7 @@ from ckanext.dcat.interfaces import IDCATURIGenerator
 
 from ckanext.openup import admin_cli, helpers, organisations, request_guard, views
 from ckanext.openup.invoice_guard import hooks as invoice_guard
+from ckanext.openup.invoice_guard import packages as invoice_guard_packages
 from ckanext.openup.logic import get_validators
 from ckanext.openup.logic.action import get as get_actions
 from ckanext.openup.logic.auth import get as get_auth
@@ -48,7 +49,7 @@ class OpenUpPlugin(plugins.SingletonPlugin):
         return helpers.get_helpers()
 
     def get_actions(self) -> dict:
-        return get_actions.get_actions()
+        return {**get_actions.get_actions(), **invoice_guard_packages.get_actions()}
 
     def get_auth_functions(self) -> dict:
         return get_auth.get_auth_functions()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -41,6 +42,19 @@ ALLOW_PRIVATE_URLS = "ckanext.openup.guard.allow_private_urls"
 BYTES_PER_MB = 1024 * 1024
 # A linked file is fetched within the request: a slow server must not hold it for long.
 LINK_DEADLINE_SECONDS = 60
+# How resource_create/update mark a resource they have read, for their package_update not to read it again:
+# a key no request can set to this value (JSON gives no Python objects), dropped before CKAN validates.
+GUARDED = "__openup_guarded"
+_READ_ALREADY = object()
+
+
+@dataclass(frozen=True)
+class InvoiceDataset:
+    """What the guard needs of the dataset a file goes into (saved already, or being created)."""
+
+    name: str
+    owner_org: str
+    year: str
 
 
 def before_resource_create(context: dict[str, Any], resource: dict[str, Any]) -> None:
@@ -53,6 +67,7 @@ def before_resource_create(context: dict[str, Any], resource: dict[str, Any]) ->
         _guard_upload(context, dataset, resource, override)
     elif _link(resource):
         _guard_link(context, dataset, resource, override)
+    _mark_guarded(resource)
 
 
 def before_resource_update(context: dict[str, Any], current: dict[str, Any], resource: dict[str, Any]) -> None:
@@ -60,23 +75,76 @@ def before_resource_update(context: dict[str, Any], current: dict[str, Any], res
     dataset = _invoice_dataset(current.get("package_id"))
     if dataset is None:
         return
+    _guard_changed(context, dataset, current, resource)
+    _mark_guarded(resource)
+
+
+def before_dataset_save(context: dict[str, Any], data_dict: dict[str, Any], current: dict[str, Any] | None) -> None:
+    """``package_create``/``package_update`` of a supplier-invoice dataset: read every new or replaced file
+    among its resources (those ``resource_create``/``resource_update`` have not read already).
+
+    Errors are raised per resource, in the place CKAN's own resource errors take. Uploads are read for
+    everyone; links are fetched for everyone but sysadmins, whose whole-dataset saves (bulk imports,
+    harvesters running as the site user) keep links to files this server does not hold.
+    """
+    resources = data_dict.get("resources")
+    if not isinstance(resources, list):
+        return
+    read_already = [isinstance(resource, dict) and resource.pop(GUARDED, None) is _READ_ALREADY
+                    for resource in resources]
+    if (data_dict.get("type") or (current or {}).get("type")) != DATASET_TYPE:
+        return
+    owner = model.Group.get(str(data_dict.get("owner_org") or (current or {}).get("owner_org") or ""))
+    dataset = InvoiceDataset(name=str(data_dict.get("name") or (current or {}).get("name") or ""),
+                             owner_org=owner.id if owner is not None else "",
+                             year=str(data_dict.get("year") or "").strip())
+    saved = {resource.get("id"): resource for resource in (current or {}).get("resources", [])}
+    errors: list[dict[str, Any]] = []
+    for resource, skip in zip(resources, read_already, strict=True):
+        try:
+            if isinstance(resource, dict) and not skip:
+                _guard_changed(context, dataset, saved.get(resource.get("id")), resource,
+                               fetch_links=not _is_sysadmin(context))
+            errors.append({})
+        except toolkit.ValidationError as error:
+            errors.append(error.error_dict)
+    if any(errors):
+        raise toolkit.ValidationError({"resources": errors})
+
+
+def _guard_changed(
+    context: dict[str, Any],
+    dataset: InvoiceDataset,
+    current: dict[str, Any] | None,
+    resource: dict[str, Any],
+    fetch_links: bool = True,
+) -> None:
+    """Read the resource's file when it is new or replaced; otherwise keep what was read of it before."""
     override = toolkit.asbool(resource.pop(OVERRIDE_FIELD, False))
     if _new_upload(resource):
         _guard_upload(context, dataset, resource, override)
         return
-    if _link(resource) and (resource.get("url") != current.get("url") or current.get("url_type") == "upload"):
+    if fetch_links and _link(resource) and (current is None or resource.get("url") != current.get("url")
+                                            or current.get("url_type") == "upload"):
         _guard_link(context, dataset, resource, override)
         return
     for field in LEARNED_FIELDS:
-        if resource.get(field) in (None, "") and current.get(field) not in (None, ""):
+        if current and resource.get(field) in (None, "") and current.get(field) not in (None, ""):
             resource[field] = current[field]
 
 
-def _invoice_dataset(package_id: Any) -> model.Package | None:
+def _mark_guarded(resource: dict[str, Any]) -> None:
+    # resource_create/update hand this very dict to package_update.
+    resource[GUARDED] = _READ_ALREADY
+
+
+def _invoice_dataset(package_id: Any) -> InvoiceDataset | None:
     if not package_id or not isinstance(package_id, str):
         return None
     dataset = model.Package.get(package_id)
-    return dataset if dataset is not None and dataset.type == DATASET_TYPE else None
+    if dataset is None or dataset.type != DATASET_TYPE:
+        return None
+    return InvoiceDataset(dataset.name, dataset.owner_org or "", str(dataset.extras.get("year") or "").strip())
 
 
 def _new_upload(resource: dict[str, Any]) -> bool:
@@ -93,7 +161,7 @@ def max_file_bytes() -> int:
     return int(toolkit.config.get(MAX_FILE_SIZE)) * BYTES_PER_MB
 
 
-def _guard_upload(context: dict[str, Any], dataset: model.Package, resource: dict[str, Any], override: bool) -> None:
+def _guard_upload(context: dict[str, Any], dataset: InvoiceDataset, resource: dict[str, Any], override: bool) -> None:
     upload = resource["upload"]
     file_name = os.path.basename(str(upload.filename).replace("\\", "/"))
     if contains_identity_number(file_name):
@@ -107,7 +175,7 @@ def _guard_upload(context: dict[str, Any], dataset: model.Package, resource: dic
     _judge(context, dataset, resource, override, "upload", file_name, verdict, copy)
 
 
-def _guard_link(context: dict[str, Any], dataset: model.Package, resource: dict[str, Any], override: bool) -> None:
+def _guard_link(context: dict[str, Any], dataset: InvoiceDataset, resource: dict[str, Any], override: bool) -> None:
     url = str(resource["url"]).strip()
     file_name = os.path.basename(unquote(urlsplit(url).path)) or "FILE"
     if contains_identity_number(unquote(url)):
@@ -127,7 +195,7 @@ def _guard_link(context: dict[str, Any], dataset: model.Package, resource: dict[
 
 def _judge(
     context: dict[str, Any],
-    dataset: model.Package,
+    dataset: InvoiceDataset,
     resource: dict[str, Any],
     override: bool,
     field: str,
@@ -142,7 +210,7 @@ def _judge(
     _fill(resource, verdict, copy)
 
 
-def _read(copy: SpooledFile, dataset: model.Package, resource: dict[str, Any]) -> Verdict:
+def _read(copy: SpooledFile, dataset: InvoiceDataset, resource: dict[str, Any]) -> Verdict:
     organisation = organisations.organisation(dataset.owner_org) or {}
     country = organisation.get("country") or None
 
@@ -155,7 +223,7 @@ def _read(copy: SpooledFile, dataset: model.Package, resource: dict[str, Any]) -
         buyer_number = ""  # the dataset itself is refused for that (owner_org)
     expectations = Expectations(
         month=str(resource.get("period") or "").strip(),
-        year=str(dataset.extras.get("year") or "").strip(),
+        year=dataset.year,
         buyer_number=buyer_number,
         normalise_buyer=normalise if buyer_number else (lambda value: value),
     )
@@ -168,7 +236,7 @@ def _read(copy: SpooledFile, dataset: model.Package, resource: dict[str, Any]) -
 
 
 def _problems(
-    verdict: Verdict, dataset: model.Package, resource: dict[str, Any], file_name: str, override: bool
+    verdict: Verdict, dataset: InvoiceDataset, resource: dict[str, Any], file_name: str, override: bool
 ) -> list[str]:
     """The messages that keep the file out, most serious first; empty when it may be kept."""
     command_file = shlex.quote(file_name)
@@ -184,7 +252,7 @@ def _problems(
         problems.append(messages.other_buyer(verdict.buyer_column, verdict.other_buyers, organisation))
     if verdict.outside_months:
         month = str(resource.get("period") or "").strip()
-        year = str(dataset.extras.get("year") or "")
+        year = dataset.year
         problems.append(messages.outside_months(verdict.outside_months, month, year, command_file))
     return problems
 
@@ -201,7 +269,7 @@ def _codes(verdict: Verdict) -> str:
     return ", ".join(kind for kind, found in kinds if found)
 
 
-def _refuse(dataset: model.Package, field: str, problems: list[str], codes: str) -> None:
+def _refuse(dataset: InvoiceDataset, field: str, problems: list[str], codes: str) -> None:
     # The log names the dataset and the kind of problem only, never a value from the file.
     log.info("Refused a supplier-invoice file for %s: %s", dataset.name, codes)
     raise toolkit.ValidationError({field: problems})
