@@ -195,3 +195,16 @@ def test_finnish_rows_keyed_by_y_tunnus_sole_traders_without_key_all_in_euros(ta
     [source] = store("SELECT country, currency FROM _openup_spending_sources WHERE resource_id = :id",
                      id=tampere_month["id"])
     assert source == ("fi", "EUR")
+
+
+def test_store_is_not_readable_through_the_datastore_read_role_or_its_sql_api(dataset):
+    upload_month(dataset, 12, month_text(12, 10))
+    reader = sa.create_engine(toolkit.config["ckan.datastore.read_url"], poolclass=sa.pool.NullPool)
+    try:
+        for table in ("_openup_spending", "_openup_spending_sources"):
+            with reader.connect() as connection, pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+                connection.execute(sa.text(f"SELECT count(*) FROM {table}"))
+    finally:
+        reader.dispose()
+    with pytest.raises((toolkit.ValidationError, toolkit.NotAuthorized, toolkit.ObjectNotFound)):
+        toolkit.get_action("datastore_search_sql")(sysadmin_context(), {"sql": "SELECT * FROM _openup_spending"})
