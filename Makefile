@@ -33,6 +33,7 @@ benchmarks: $(INSTALLED)
 	$(VENV)/bin/python benchmarks/invoices.py
 	$(VENV)/bin/python benchmarks/check.py
 	$(VENV)/bin/python benchmarks/feed.py
+	$(VENV)/bin/python benchmarks/rows.py
 
 ## i18n: collect the texts to translate, update the sv and fi catalogues, compile them (commit the .po and .mo)
 I18N := ckanext-openup/ckanext/openup/i18n

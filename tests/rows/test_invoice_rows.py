@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import ckan.plugins.toolkit as toolkit
 import pytest
+import sqlalchemy as sa
 
 from ckanext.openup.procurement.inspection import inspect_invoice_file
 from ckanext.openup.rows.rebuild import rebuild_rows
-from tests.rows.invoice_months import month_text, replace_month, upload_month
+from tests.rows.invoice_months import SUPPLIERS, month_text, replace_month, upload_month
 from tests.supplier_invoices import SUNDSVALL, create_organisation, create_supplier_invoice, sysadmin_context
 
 
@@ -102,6 +103,23 @@ def test_rebuild_restores_identical_totals(dataset, sundsvall):
     report = rebuild_rows(sundsvall["name"])
     assert report.rows == 400 and not report.refused
     assert [totals(resource["id"]) for resource in months] == before
+
+
+def test_full_text_search_finds_a_suppliers_rows_by_name_and_organisation_number(dataset):
+    resource = upload_month(dataset, 11, month_text(11, 120))
+    supplier, supplier_id = SUPPLIERS[3]
+    expected = sum(1 for line in month_text(11, 120).splitlines() if f",{supplier_id}," in line)
+    assert search(resource["id"], q=supplier_id, limit=0)["total"] == expected
+    assert search(resource["id"], q=supplier, limit=0)["total"] >= expected > 0
+    # Every row's search vector is the one CKAN's own trigger makes (as if the row had come by datastore_upsert).
+    engine = sa.create_engine(toolkit.config["ckan.datastore.write_url"])
+    with engine.connect() as connection:
+        differing = connection.execute(sa.text(
+            f'SELECT count(*) FROM "{resource["id"]}" AS row WHERE row._full_text IS DISTINCT FROM ('
+            "SELECT to_tsvector(string_agg(value, ' ')) FROM json_each_text(row_to_json(row.*)) "
+            "WHERE key NOT LIKE '\\_%')")).scalar()
+    engine.dispose()
+    assert differing == 0
 
 
 def test_dates_come_back_as_dates(dataset):

@@ -33,6 +33,8 @@ DATASET_TYPE = "supplier-invoices"
 # Which file each resource's rows came from; not readable through the DataStore's read-only role.
 BOOKKEEPING_TABLE = "_openup_rows"
 WRITE_URL = "ckan.datastore.write_url"
+# Where a file's rows wait inside the load's transaction before they replace the month's rows.
+STAGING_TABLE = "openup_staged_rows"
 READ_URL = "ckan.datastore.read_url"
 
 # Resources being loaded or removed in this process: the DataStore's own resource_patch (its
@@ -165,9 +167,18 @@ def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha
     table = f'"{resource_id}"'
     columns = ", ".join(f'"{written}"' for written in typed.layout.header)
     with engine.begin() as connection:
-        connection.execute(sa.text(f"DELETE FROM {table}"))
+        # Staged first (typed, so a value the column refuses fails here, before the old rows are touched),
+        # then moved in one INSERT that also fills the search vector the DataStore's trigger would have
+        # made row by row in PL/pgSQL (that trigger took two thirds of the load; it skips rows that have one).
+        connection.execute(sa.text(f"CREATE TEMPORARY TABLE {STAGING_TABLE} ON COMMIT DROP AS "
+                                   f"SELECT {columns} FROM {table} WITH NO DATA"))
         cursor = connection.connection.dbapi_connection.cursor()
-        cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", typed.csv_file)
+        cursor.copy_expert(f"COPY {STAGING_TABLE} ({columns}) FROM STDIN WITH (FORMAT csv)", typed.csv_file)
+        connection.execute(sa.text(f"DELETE FROM {table}"))
+        connection.execute(sa.text("SET LOCAL datestyle = 'ISO'"))  # dates in the vector as the trigger's JSON has them
+        connection.execute(sa.text(
+            f"INSERT INTO {table} ({columns}, _full_text) "
+            f"SELECT {columns}, {_search_vector(typed.layout.header)} FROM {STAGING_TABLE}"))
         # The DataStore answers `total` from this cache.
         connection.execute(sa.text("SELECT update_cached_table_row_count(:table)"), {"table": resource_id})
         _ensure_bookkeeping(connection)
@@ -178,6 +189,13 @@ def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha
             "loaded = excluded.loaded"),
             {"id": resource_id, "sha256": sha256, "rows": typed.rows, "total": typed.total_amount})
         spending_store.replace_rows(connection, source, typed.layout)  # the store swaps with the DataStore
+
+
+def _search_vector(header: tuple[str, ...]) -> str:
+    """SQL for a row's ``_full_text`` as CKAN's ``populate_full_text_trigger`` makes it: every column's
+    text in table order, empty cells left out, with the database's default text search configuration."""
+    values = ", ".join(f'"{column}"::text' for column in header)
+    return f"to_tsvector(NULLIF(concat_ws(' ', {values}), ''))"
 
 
 def _ensure_bookkeeping(connection: sa.engine.Connection) -> None:

@@ -135,8 +135,11 @@ def replace_rows(connection: sa.engine.Connection, source: Source, layout: Outpu
                                "(supplier_number text PRIMARY KEY, kind text, key text) ON COMMIT DROP"))
     connection.execute(sa.text("TRUNCATE openup_supplier_keys"))
     if keys:
-        connection.execute(sa.text("INSERT INTO openup_supplier_keys VALUES (:number, :kind, :key)"),
-                           [{"number": number, "kind": kind, "key": key} for number, kind, key in keys])
+        # One statement: the driver sends a list of parameters as one INSERT per supplier.
+        numbers, kinds, supplier_keys = (list(column) for column in zip(*keys, strict=True))
+        connection.execute(sa.text("INSERT INTO openup_supplier_keys SELECT * FROM "
+                                   "unnest(CAST(:numbers AS text[]), CAST(:kinds AS text[]), CAST(:keys AS text[]))"),
+                           {"numbers": numbers, "kinds": kinds, "keys": supplier_keys})
     connection.execute(sa.text(f"DELETE FROM {SPENDING_TABLE} WHERE resource_id = :id"), {"id": source.resource_id})
     posted = column("datum")
     # A row without an amount (allowed by spec 1.1) counts as 0: the row count still matches the DataStore.
