@@ -22,7 +22,7 @@ from ckanext.openup.procurement.identity import (
     find_identity_numbers,
     organisation_number_problem,
 )
-from ckanext.openup.procurement.redaction import is_sole_trader_name
+from ckanext.openup.procurement.redaction import SOLE_TRADER_NAME, is_sole_trader_name
 from ckanext.openup.procurement.summary import InvoiceSummary
 from ckanext.openup.procurement.tables import Cell
 from ckanext.openup.procurement.values import (
@@ -37,6 +37,8 @@ from ckanext.openup.procurement.values import (
 from ckanext.openup.procurement.variants import CURRENCY, SPEC_COLUMNS, ColumnMapping
 
 ERROR = "error"
+# Supplier names that stand for a redacted sole trader, whose supplier id is empty on purpose.
+_REDACTED_SUPPLIER_NAMES = frozenset(SOLE_TRADER_NAME.values())
 WARNING = "warning"
 EXAMPLES_PER_FINDING = 5
 IDENTITY_CACHE_SIZE = 200_000
@@ -361,7 +363,7 @@ class InvoiceChecker:
         """
         if self._required and not all(self._take_required(cells)):
             for index in self._required:
-                if not cells[index]:
+                if not cells[index] and not self._redacted_supplier_id(index, cells):
                     self.report(ERROR, "missing-value", self.column_label(index), line, "required value is empty")
         # Cells are stripped text here, so the text parsers are called directly.
         date = parse_date_text(cells[_DATE]) if cells[_DATE] else None
@@ -384,6 +386,11 @@ class InvoiceChecker:
         if party not in self._clean_parties and self._check_party(line, cells, identity_numbers):
             self._clean_parties.add(party)
         return identity_numbers
+
+    @staticmethod
+    def _redacted_supplier_id(index: int, cells: list[str]) -> bool:
+        """A sole trader's row as ``prepare`` writes it: the neutral name, and no supplier id on purpose."""
+        return index == _SUPPLIER_ID and cells[_SUPPLIER] in _REDACTED_SUPPLIER_NAMES
 
     def _check_currency(self, line: int, code: str) -> None:
         if code.upper() in ("", self._currency):
