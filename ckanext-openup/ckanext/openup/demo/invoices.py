@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import random
 import tempfile
 from pathlib import Path
@@ -19,13 +20,14 @@ from typing import Any
 
 from dateutil.easter import easter
 
-from ckanext.openup.demo.suppliers import Supplier, ledgers, supplier_register
+from ckanext.openup.demo.suppliers import ledgers, supplier_register
 from ckanext.openup.procurement.preparation import prepare_invoice_file
 from ckanext.openup.procurement.variants import SPEC_COLUMNS
 
 # How a month's volume compares with an average one: the summer break, and the year-end rush.
 _SEASON = {1: 0.9, 2: 0.95, 3: 1.05, 4: 1.0, 5: 1.05, 6: 1.1, 7: 0.7, 8: 0.85, 9: 1.05, 10: 1.05, 11: 1.1, 12: 1.35}
 _CREDIT_NOTE_SHARE = 0.03
+_AMOUNT_SPREAD = 0.9  # sigma of the log-normal spread of one supplier's invoices
 _LARGEST_AMOUNT = 9_999_999.99  # keeps amounts to nine digits, which no identity number is taken from
 _FINNISH_EXPORT_COLUMNS = (
     ("Kuntanumero", "kommun_id"), ("Kunnan nimi", "kopare"), ("Kunnan y-tunnus", "kopare_id"),
@@ -106,15 +108,20 @@ def _postings(organisation: dict[str, Any], year: int, month: int, rows: int | N
     date_format = "%d.%m.%Y" if country == "fi" else "%Y-%m-%d"
     date_text = {day: day.strftime(date_format) for day in set(days)}
     accounts, units = parts["accounts"], parts["units"]
-    draw = generator.random  # the loop below runs for every posting: plain draws, no helpers
+    # The loop below runs for every posting: plain draws, no helpers.
+    draw, gauss, exp = generator.random, generator.gauss, math.exp
     postings = []
     for number, (day, supplier) in enumerate(zip(days, suppliers, strict=True), start=first_voucher + 1):
         account = supplier.accounts[int(draw() * len(supplier.accounts))]
+        # Log-normal around the supplier's typical invoice; now and then a credit note, for part of one.
+        amount = max(min(supplier.typical_amount * exp(gauss(0, _AMOUNT_SPREAD)), _LARGEST_AMOUNT), 1.0)
+        if draw() < _CREDIT_NOTE_SHARE:
+            amount = -amount * (0.05 + 0.95 * draw())
         postings.append((
             buyer_id, buyer, f"{year % 100}{number:06d}", supplier.name, supplier.identifier, account,
             accounts[account], date_text[day], units[supplier.units[int(draw() * len(supplier.units))]],
             supplier.invoice_number.format(year=year, number=1 + int(draw() * 99999)),
-            _amount(generator, supplier), supplier.purchase_basis, supplier.contract, municipality_code, "",
+            f"{amount:.2f}", supplier.purchase_basis, supplier.contract, municipality_code, "",
         ))
     return postings
 
@@ -139,14 +146,6 @@ def working_days(country: str, year: int, month: int) -> list[dt.date]:
     first = dt.date(year, month, 1)
     days = [first + dt.timedelta(days=offset) for offset in range(31)]
     return [day for day in days if day.month == month and day.weekday() < 5 and day not in holidays]
-
-
-def _amount(generator: random.Random, supplier: Supplier) -> str:
-    """An invoice amount excluding VAT, with öre or cents; now and then a credit note (negative)."""
-    amount = max(min(supplier.typical_amount * generator.lognormvariate(0, 0.9), _LARGEST_AMOUNT), 1.0)
-    if generator.random() < _CREDIT_NOTE_SHARE:
-        return f"{-amount * generator.uniform(0.05, 1.0):.2f}"
-    return f"{amount:.2f}"
 
 
 def _finnish_export_row(cells: tuple[str, ...]) -> list[str]:
