@@ -173,8 +173,9 @@ def test_demo_serves_municipalities_finds_swedish_word_forms_and_stops_on_ctrl_c
     monthly_file = requests.get(dataset["resources"][0]["url"], timeout=30)
     assert monthly_file.ok and monthly_file.text.startswith("Kuntanumero,")
     # A month as a real municipality's: thousands of rows, sole traders published redacted.
-    assert len(monthly_file.text.splitlines()) > 2000
-    assert ",Toiminimiyrittäjä,," in monthly_file.text
+    published = monthly_file.content.decode("utf-8")
+    assert len(published.splitlines()) > 2000
+    assert ",Toiminimiyrittäjä,," in published
 
     page = requests.get(f"{base}/organization/uppsala-kommun", timeout=30).text
     assert "Leverantörsfakturor 2026 – Uppsala kommun" in page
