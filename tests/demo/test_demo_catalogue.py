@@ -155,7 +155,7 @@ def test_demo_serves_municipalities_finds_swedish_word_forms_and_stops_on_ctrl_c
     run = start(demo_home, demo_port, runs)
     base = run.base
     organizations = requests.get(f"{base}/api/3/action/organization_list", timeout=30).json()["result"]
-    assert {"sundsvalls-kommun", "uppsala-kommun", "tampereen-kaupunki"} <= set(organizations)
+    assert {"sundsvalls-kommun", "uppsala-kommun", "tampereen-kaupunki", "vasteras-stad"} <= set(organizations)
 
     # `faktura` finds titles with `fakturor`, also inside the compound `leverantörsfakturor`.
     found = _search(base, q="faktura")
@@ -164,14 +164,18 @@ def test_demo_serves_municipalities_finds_swedish_word_forms_and_stops_on_ctrl_c
 
     faceted = _search(base, **{"facet.field": '["organization","res_format"]'})
     assert faceted["facets"]["organization"] == {
-        "sundsvalls-kommun": 1, "uppsala-kommun": 1, "tampereen-kaupunki": 1}
-    assert faceted["facets"]["res_format"] == {"CSV": 3}
+        "sundsvalls-kommun": 1, "uppsala-kommun": 1, "tampereen-kaupunki": 1, "vasteras-stad": 1}
+    assert faceted["facets"]["res_format"] == {"CSV": 4}
 
     dataset = _search(base, fq="organization:tampereen-kaupunki")["results"][0]
     assert len(dataset["resources"]) >= 1
     assert all(resource["format"] == "CSV" for resource in dataset["resources"])
     monthly_file = requests.get(dataset["resources"][0]["url"], timeout=30)
     assert monthly_file.ok and monthly_file.text.startswith("Kuntanumero,")
+    # A month as a real municipality's: thousands of rows, sole traders published redacted.
+    published = monthly_file.content.decode("utf-8")
+    assert len(published.splitlines()) > 2000
+    assert ",Toiminimiyrittäjä,," in published
 
     page = requests.get(f"{base}/organization/uppsala-kommun", timeout=30).text
     assert "Leverantörsfakturor 2026 – Uppsala kommun" in page

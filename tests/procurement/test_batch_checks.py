@@ -46,8 +46,8 @@ class RowByRowChecker(InvoiceChecker):
     def _identity_suspects(self, columns: list[Sequence[str]], sources: list, formulas: dict) -> set[int]:
         return set(range(len(columns[0])))
 
-    def _party_suspects(self, columns: list[Sequence[str]]) -> set[int]:
-        return set()
+    def _party_suspects(self, columns: list[Sequence[str]]) -> tuple[set[int], dict]:
+        return set(), {}
 
     def _formula_cells(self, columns: list[Sequence[str]], formulas: dict, unparsed: dict) -> dict[int, list[int]]:
         cells = {

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ckanext.openup.procurement.identity import find_identity_numbers
+from ckanext.openup.procurement.inspection import inspect_invoice_file
 from ckanext.openup.procurement.preparation import OutputConflictError, check_outputs_free, prepare_invoice_file
 from ckanext.openup.procurement.prepared import describe_prepared_file, read_manifest, write_manifest
 from ckanext.openup.procurement.variants import SPEC_COLUMNS
@@ -79,6 +80,21 @@ def test_sole_trader_name_is_redacted_even_in_rows_before_the_personnummer(tmp_p
     assert "Anna Andersson Bygg" not in names  # row 1 has no id; row 2 gives the personnummer
     assert names[0] == names[1] == "Enskild näringsidkare"
     assert rows[0]["leverantor_id"] == rows[1]["leverantor_id"] == ""
+
+
+def test_redacted_sole_trader_rows_pass_inspect_without_their_mandatory_supplier_id(tmp_path):
+    source = tmp_path / "in" / "ledger.csv"
+    source.parent.mkdir()
+    source.write_text(
+        ",".join(SPEC_COLUMNS) + "\n"
+        "2120001355,Göteborgs Stad,1,Bertil Berg,811218-9876,4010,Material,2024-01-04,Kultur,13,300.00,,,1480,\n"
+        "2120001355,Göteborgs Stad,2,Åkeriet i Väst AB,5560160680,4010,Material,2024-01-05,Kultur,14,40.00,,,1480,\n",
+        encoding="utf-8",
+    )
+    prepared = Path(prepare_invoice_file(source, tmp_path / "out").files[0].path)
+    assert read_rows(prepared)[0]["leverantor_id"] == ""
+    again = inspect_invoice_file(prepared)
+    assert [finding.message for finding in again.findings] == []
 
 
 def test_identity_number_in_free_text_is_replaced_but_the_company_kept(tmp_path):

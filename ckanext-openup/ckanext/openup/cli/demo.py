@@ -34,7 +34,7 @@ DATABASE = "openup_demo"
               help="Folder for the embedded database, uploads and the generated demo.ini.")
 @click.option("--seed-only", is_flag=True, help="Prepare and fill the catalogue, then exit without serving.")
 def demo(host: str, port: int, home: Path, seed_only: bool) -> None:
-    """Start a demo catalogue with three municipalities and their supplier invoices.
+    """Start a demo catalogue with four municipalities and their supplier invoices.
 
     Uses an embedded PostgreSQL under HOME unless CKAN_SQLALCHEMY_URL names a server, and keeps
     its data between runs. Stop it with Ctrl-C or SIGTERM (kill, docker stop, systemd): it stops

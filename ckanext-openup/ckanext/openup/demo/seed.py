@@ -1,4 +1,4 @@
-"""Fill the demo catalogue: an administrator, three municipalities and their monthly invoice files.
+"""Fill the demo catalogue: an administrator, four municipalities and their monthly invoice files.
 
 Idempotent: what exists is kept, what is missing is created, so a restart never duplicates data.
 """
@@ -16,7 +16,7 @@ import ckan.plugins.toolkit as toolkit
 import yaml
 from werkzeug.datastructures import FileStorage
 
-from ckanext.openup.demo.invoices import month_csv
+from ckanext.openup.demo.invoices import year_files
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +44,10 @@ def seed_demo(year: int | None = None) -> dict[str, Any]:
         dataset, is_new = _ensure_dataset(context, organisation, year)
         created["datasets"] += is_new
         existing = {resource["name"] for resource in dataset["resources"]}
-        for month in range(1, max(last_month, 1) + 1):
-            name = f"{year}-{month:02d}"
-            if name not in existing:
-                _upload_month(context, dataset, organisation, year, month)
-                created["resources"] += 1
+        missing = [month for month in range(1, max(last_month, 1) + 1) if f"{year}-{month:02d}" not in existing]
+        for month, content in year_files(organisation, year, missing).items() if missing else ():
+            _upload_month(context, dataset, organisation, year, month, content)
+            created["resources"] += 1
     token = _fresh_token(admin["name"])
     return {"admin": admin["name"], "password": ADMIN_PASSWORD, "token": token, "created": created}
 
@@ -75,7 +74,7 @@ def _ensure_organization(context: dict[str, Any], organisation: dict[str, Any]) 
         toolkit.get_action("organization_show")(dict(context), {"id": organisation["name"]})
         return False
     except toolkit.ObjectNotFound:
-        fields = {key: value for key, value in organisation.items() if key != "dataset"}
+        fields = {key: value for key, value in organisation.items() if key not in ("dataset", "ledger")}
         toolkit.get_action("organization_create")(dict(context), fields)
         return True
 
@@ -97,8 +96,7 @@ def _ensure_dataset(context: dict[str, Any], organisation: dict[str, Any],
 
 
 def _upload_month(context: dict[str, Any], dataset: dict[str, Any], organisation: dict[str, Any],
-                  year: int, month: int) -> None:
-    content = month_csv(organisation, year, month)
+                  year: int, month: int, content: bytes) -> None:
     prefix = "ostolaskut" if organisation["country"] == "FI" else "leverantorsfakturor"
     filename = f"{prefix}-{year}-{month:02d}.csv"
     toolkit.get_action("resource_create")(dict(context), {

@@ -22,7 +22,7 @@ from ckanext.openup.procurement.identity import (
     find_identity_numbers,
     organisation_number_problem,
 )
-from ckanext.openup.procurement.redaction import is_sole_trader_name
+from ckanext.openup.procurement.redaction import SOLE_TRADER_NAME, is_sole_trader_name
 from ckanext.openup.procurement.summary import InvoiceSummary
 from ckanext.openup.procurement.tables import Cell
 from ckanext.openup.procurement.values import (
@@ -37,6 +37,8 @@ from ckanext.openup.procurement.values import (
 from ckanext.openup.procurement.variants import CURRENCY, SPEC_COLUMNS, ColumnMapping
 
 ERROR = "error"
+# Supplier names that stand for a redacted sole trader, whose supplier id is empty on purpose.
+_REDACTED_SUPPLIER_NAMES = frozenset(SOLE_TRADER_NAME.values())
 WARNING = "warning"
 EXAMPLES_PER_FINDING = 5
 IDENTITY_CACHE_SIZE = 200_000
@@ -137,6 +139,9 @@ class InvoiceChecker:
         # Values already seen without an identity number or formula (set membership is the cheapest test).
         self._clean_values: set[str] = set()
         self._clean_parties: set[tuple[str, str, str]] = set()
+        # Parties whose only problems are warnings (an internal supplier number, as Västerås exports): their
+        # rows are otherwise clean, so the warnings are counted without checking each row again.
+        self._warned_parties: dict[tuple[str, str, str], list[PartyProblem]] = {}
         present = mapping.positions
         self._required = [SPEC_COLUMNS.index(column) for column in mapping.variant.required if column in present]
         # itemgetter of one index returns a bare value, so always ask for a tuple.
@@ -192,7 +197,8 @@ class InvoiceChecker:
                 suspects.update(position for position, value in enumerate(columns[index]) if not value)
         new_formulas: dict[int, set[str]] = {}
         suspects |= self._identity_suspects(columns, sources, new_formulas)
-        suspects |= self._party_suspects(columns)
+        party_suspects, warned = self._party_suspects(columns)
+        suspects |= party_suspects
         suspects |= self._currency_suspects(sources)
         suppliers = columns[_SUPPLIER_ID]
         if not all(suppliers):
@@ -212,7 +218,11 @@ class InvoiceChecker:
         if formulas:
             self._neutralise_formulas(columns, lines, formulas)
         checked.rows = list(zip(*columns, strict=True))
-        for position in sorted(suspects):
+        # In line order, so a finding's first examples are its first lines.
+        for position in sorted(suspects.union(warned)):
+            if position not in suspects:
+                self._report_party_warnings(lines[position], warned[position])
+                continue
             cells = list(checked.rows[position])
             checked.rows[position] = cells
             found = self.check_row(lines[position], cells, sources[position])
@@ -329,22 +339,46 @@ class InvoiceChecker:
                 column[position] = FORMULA_GUARD + value
                 self.report(WARNING, "formula", self.column_label(index), lines[position], _FORMULA_MESSAGE, value)
 
-    def _party_suspects(self, columns: list[Sequence[str]]) -> set[int]:
-        """Rows whose buyer and supplier have not been seen clean before and are not clean now."""
+    def _party_suspects(self, columns: list[Sequence[str]]) -> tuple[set[int], dict[int, list[PartyProblem]]]:
+        """Rows whose buyer and supplier have not been seen clean before and are not clean now.
+
+        And, apart, the rows whose party is known to have warnings only, with those warnings.
+        """
         parties = list(zip(columns[_BUYER_ID], columns[_SUPPLIER], columns[_SUPPLIER_ID], strict=True))
         unseen = set(parties).difference(self._clean_parties)
         if not unseen:
-            return set()
-        troubled = {party for party in unseen if not self._party_is_clean(*party)}
+            return set(), {}
+        troubled = set()
+        for party in unseen.difference(self._warned_parties):
+            problems = self._party_state(*party)
+            if problems is None:
+                troubled.add(party)
+            elif problems:
+                if len(self._warned_parties) > IDENTITY_CACHE_SIZE:
+                    self._warned_parties.clear()
+                self._warned_parties[party] = problems
         if len(self._clean_parties) > IDENTITY_CACHE_SIZE:
             self._clean_parties.clear()
-        self._clean_parties.update(unseen - troubled)
-        return {position for position, party in enumerate(parties) if party in troubled} if troubled else set()
+        self._clean_parties.update(unseen - troubled - self._warned_parties.keys())
+        suspects, warned = set(), {}
+        for position, party in enumerate(parties):
+            if party in troubled:
+                suspects.add(position)
+            elif party in self._warned_parties:
+                warned[position] = self._warned_parties[party]
+        return suspects, warned
 
-    def _party_is_clean(self, buyer_id: str, supplier: str, supplier_id: str) -> bool:
+    def _party_state(self, buyer_id: str, supplier: str, supplier_id: str) -> list[PartyProblem] | None:
+        """A party's problems when they are warnings only (empty: clean); None when its rows need a full check."""
         if contains_identity_number(supplier) or contains_identity_number(supplier_id):
-            return False
-        return not self._party_problems(buyer_id, supplier, supplier_id, {})
+            return None
+        problems = self._party_problems(buyer_id, supplier, supplier_id, {})
+        return problems if all(severity == WARNING for severity, *_rest in problems) else None
+
+    def _report_party_warnings(self, line: int, problems: list[PartyProblem]) -> None:
+        """Count a known party's warnings for a row that is otherwise clean (not checked one by one)."""
+        for severity, code, index, message, value in problems:
+            self.report(severity, code, self.column_label(index), line, message, value)
 
     def _currency_suspects(self, sources: list[list[Cell]]) -> set[int]:
         """Rows whose amount is in another currency than the spec's (an empty ``valuta`` is the spec's)."""
@@ -361,7 +395,7 @@ class InvoiceChecker:
         """
         if self._required and not all(self._take_required(cells)):
             for index in self._required:
-                if not cells[index]:
+                if not cells[index] and not self._redacted_supplier_id(index, cells):
                     self.report(ERROR, "missing-value", self.column_label(index), line, "required value is empty")
         # Cells are stripped text here, so the text parsers are called directly.
         date = parse_date_text(cells[_DATE]) if cells[_DATE] else None
@@ -384,6 +418,11 @@ class InvoiceChecker:
         if party not in self._clean_parties and self._check_party(line, cells, identity_numbers):
             self._clean_parties.add(party)
         return identity_numbers
+
+    @staticmethod
+    def _redacted_supplier_id(index: int, cells: list[str]) -> bool:
+        """A sole trader's row as ``prepare`` writes it: the neutral name, and no supplier id on purpose."""
+        return index == _SUPPLIER_ID and cells[_SUPPLIER] in _REDACTED_SUPPLIER_NAMES
 
     def _check_currency(self, line: int, code: str) -> None:
         if code.upper() in ("", self._currency):
