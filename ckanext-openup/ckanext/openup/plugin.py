@@ -15,6 +15,8 @@ from ckanext.openup.logic.action import get as get_actions
 from ckanext.openup.logic.auth import get as get_auth
 from ckanext.openup.rows import triggers as invoice_rows
 from ckanext.openup.search import backend
+from ckanext.openup.spending import action as spending_action
+from ckanext.openup.spending import auth as spending_auth
 
 I18N_DIRECTORY = Path(__file__).parent / "i18n"
 
@@ -48,10 +50,10 @@ class OpenUpPlugin(plugins.SingletonPlugin):
         return helpers.get_helpers()
 
     def get_actions(self) -> dict:
-        return get_actions.get_actions()
+        return {**get_actions.get_actions(), **spending_action.get_actions()}
 
     def get_auth_functions(self) -> dict:
-        return get_auth.get_auth_functions()
+        return {**get_auth.get_auth_functions(), **spending_auth.get_auth_functions()}
 
     def get_blueprint(self) -> list:
         return views.get_blueprints()
