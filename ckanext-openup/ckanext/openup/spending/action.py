@@ -8,7 +8,7 @@ from typing import Any
 import ckan.plugins.toolkit as toolkit
 
 from ckanext.openup.spending import queries
-from ckanext.openup.spending.request import spending_request
+from ckanext.openup.spending.request import spending_request, supplier_search_request
 
 
 @toolkit.side_effect_free
@@ -30,7 +30,8 @@ def openup_spending(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
     :param limit: how many groups, largest first (months in order), 1-1000, default 100
     :returns: ``currency``, ``total``, ``invoices``, ``credit_notes`` and ``redacted`` (each ``amount`` and
         ``invoices``), ``group_count`` (all groups, also those past ``limit``) and ``groups``, each with
-        ``key``, ``label``, ``amount`` and ``invoices`` (a supplier group also its ``kind``)
+        ``key``, ``label``, ``amount`` and ``invoices`` (a supplier group also its ``kind`` and ``number``
+        as written in the files, a month group the ``resources`` its rows are in)
     """
     toolkit.check_access("openup_spending", context, data_dict)
     request = spending_request(data_dict)
@@ -54,6 +55,26 @@ def openup_spending(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@toolkit.side_effect_free
+def openup_spending_supplier_search(context: dict, data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """Suppliers of public invoice rows found by organisation number, Y-tunnus or name.
+
+    Names match without case, punctuation or company forms ("AB", "Oy"); every word must be in the name.
+
+    :param q: a name or number
+    :param limit: how many suppliers, 1-100, default 20
+    :returns: suppliers, largest first, each with ``key``, ``name``, ``kind``, ``currency``, ``amount``,
+        ``invoices`` and ``buyers`` (how many organisations paid it)
+    """
+    toolkit.check_access("openup_spending_supplier_search", context, data_dict)
+    text, limit = supplier_search_request(data_dict)
+    with queries.store_connection() as connection:
+        found = queries.search_suppliers(connection, text, limit)
+    return [{"key": match.key, "name": match.name, "kind": match.kind, "currency": match.currency,
+             "amount": decimal_text(match.amount), "invoices": match.invoices, "buyers": match.buyers}
+            for match in found]
+
+
 def decimal_text(amount: Decimal) -> str:
     """An exact amount as text, never in exponent form (``1E+3`` is ``1000``)."""
     return f"{amount:f}"
@@ -67,6 +88,10 @@ def _group(group: queries.SpendingGroup, group_by: str | None, titles: dict[str,
         answer["label"] = titles.get(group.label or "", group.label)
     if group_by == "supplier":
         answer["kind"] = group.kind
+        answer["number"] = group.number
+    if group_by == "month":
+        answer["resources"] = [{"dataset_id": dataset_id, "resource_id": resource_id}
+                               for dataset_id, resource_id in group.resources]
     return answer
 
 
@@ -79,5 +104,6 @@ def _organisation_titles() -> dict[str, str]:
 
 
 def get_actions() -> dict[str, Any]:
-    return {"openup_spending": openup_spending}
+    return {"openup_spending": openup_spending,
+            "openup_spending_supplier_search": openup_spending_supplier_search}
 

@@ -14,4 +14,4 @@ def openup_spending(context: dict, data_dict: dict[str, Any]) -> dict[str, bool]
 
 
 def get_auth_functions() -> dict[str, Any]:
-    return {"openup_spending": openup_spending}
+    return {"openup_spending": openup_spending, "openup_spending_supplier_search": openup_spending}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import ckan.plugins.toolkit as toolkit
@@ -75,8 +75,10 @@ class SpendingGroup:
     amount: Decimal
     invoices: int
     kind: str | None = None  # supplier groups: orgnr, ytunnus, internal, redacted or none
+    number: str | None = None  # supplier groups: the supplier's number as a file writes it
     year: int | None = None  # month groups
     month: int | None = None
+    resources: tuple[tuple[str, str], ...] = ()  # month groups: (dataset id, resource id) of the rows
 
 
 @dataclass
@@ -151,24 +153,40 @@ def _groups(connection: sa.engine.Connection, filters: SpendingFilters, group_by
     where, parameters = filters.where()
     order = {"month": "sp.year, sp.month", "year": "sp.year DESC"}.get(group_by, "amount DESC, 1")
     label = {"supplier": "max(sp.supplier_name)", "organization": "max(src.organization_name)"}.get(group_by, "NULL")
+    # A month's rows are nearly always one file: its first and last resource name every file there is.
+    extra = {"supplier": "max(sp.supplier_number)", "month": "min(sp.resource_id) || ' ' || max(sp.resource_id)"}
     rows = connection.execute(sa.text(
-        f"SELECT {', '.join(keys)}, {label} AS label, sum(sp.amount) AS amount, count(*) AS invoices, "
+        f"SELECT {', '.join(keys)}, {label} AS label, {extra.get(group_by, 'NULL')} AS extra, "
+        "sum(sp.amount) AS amount, count(*) AS invoices, "
         f"count(*) OVER () AS group_count {_public_rows(where)} "
         f"GROUP BY {', '.join(keys)} ORDER BY {order} NULLS LAST LIMIT :limit"),
         {**parameters, "limit": limit}).all()
     group_count = rows[0].group_count if rows else 0
-    return group_count, [_group(group_by, row) for row in rows]
+    groups = [_group(group_by, row) for row in rows]
+    if group_by == "month":
+        groups = _with_datasets(connection, groups)
+    return group_count, groups
+
+
+def _with_datasets(connection: sa.engine.Connection, groups: list[SpendingGroup]) -> list[SpendingGroup]:
+    resource_ids = sorted({resource_id for group in groups for _dataset, resource_id in group.resources})
+    datasets = dict(connection.execute(sa.text(
+        f'SELECT resource_id, dataset_id FROM "{SOURCES_TABLE}" WHERE resource_id = ANY(:ids)'),
+        {"ids": resource_ids}).all())
+    return [replace(group, resources=tuple((datasets.get(resource_id, ""), resource_id)
+                                           for _dataset, resource_id in group.resources)) for group in groups]
 
 
 def _group(group_by: str, row: sa.engine.Row) -> SpendingGroup:
     if group_by == "month":
         year, month = row[0], row[1]
         key = f"{year:04d}-{month:02d}" if year is not None and month is not None else None
-        return SpendingGroup(key, key, row.amount, row.invoices, year=year, month=month)
+        resources = tuple(("", resource_id) for resource_id in sorted(set(row.extra.split())))
+        return SpendingGroup(key, key, row.amount, row.invoices, year=year, month=month, resources=resources)
     if group_by == "supplier":
         key, kind_without_key = row[0], row[1]
         kind = kind_without_key or _supplier_kind(key)
-        return SpendingGroup(key, row.label, row.amount, row.invoices, kind=kind)
+        return SpendingGroup(key, row.label, row.amount, row.invoices, kind=kind, number=row.extra)
     if group_by == "organization":
         return SpendingGroup(row[0], row.label, row.amount, row.invoices)
     if group_by == "year":
@@ -181,25 +199,6 @@ def _supplier_kind(key: str) -> str:
     if key.startswith("internal:"):
         return "internal"
     return "ytunnus" if key.startswith("FI") else "orgnr"
-
-
-def month_resources(connection: sa.engine.Connection, organization_id: str, year: int,
-                    month: int) -> list[tuple[str, str]]:
-    """The public (dataset id, resource id) pairs holding ``organization_id``'s rows of one month."""
-    rows = connection.execute(sa.text(
-        "SELECT DISTINCT src.dataset_id, src.resource_id "
-        f"{_public_rows('sp.organization_id = :organization_id AND sp.year = :year AND sp.month = :month')}"),
-        {"organization_id": organization_id, "year": year, "month": month})
-    return [(dataset_id, resource_id) for dataset_id, resource_id in rows]
-
-
-def years(connection: sa.engine.Connection, organization_id: str | None = None) -> list[int]:
-    """The years that have public rows (of one organisation, or of any), latest first."""
-    where = "sp.organization_id = :organization_id" if organization_id else "true"
-    rows = connection.execute(sa.text(
-        f"SELECT DISTINCT sp.year {_public_rows(where)} AND sp.year IS NOT NULL ORDER BY 1 DESC"),
-        {"organization_id": organization_id})
-    return [year for (year,) in rows]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ MAX_LIMIT = 1000
 MAX_TEXT = 300
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 SUPPLIER_KEY_PREFIXES = ("SE", "FI", "internal:")
+# The parameters that choose rows (the pages keep them in their query strings).
+FILTERS = ("organization", "year", "month", "supplier", "account", "unit", "currency")
 
 
 @dataclass(frozen=True)
@@ -101,3 +103,15 @@ def _supplier_key(value: str | None, errors: dict[str, list[str]]) -> str | None
         errors["supplier"] = [toolkit._(
             "Name the supplier by its organisation number or Y-tunnus, or by the key the supplier groups give.")]
     return key
+
+
+def supplier_search_request(data_dict: dict[str, Any]) -> tuple[str, int]:
+    """The checked text and limit of a supplier search."""
+    errors: dict[str, list[str]] = {}
+    text = _text(data_dict, "q", errors)
+    limit = _number(data_dict, "limit", 1, 100, errors, toolkit._("Use a number of suppliers from 1 to 100."))
+    if text is None and "q" not in errors:
+        errors["q"] = [toolkit._("Write a supplier's name, organisation number or Y-tunnus.")]
+    if errors:
+        raise toolkit.ValidationError(errors)
+    return text, limit or 20

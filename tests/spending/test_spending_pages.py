@@ -1,0 +1,62 @@
+"""The explorer's pages: public, figures in the page's language, every figure with its data as a table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+
+from tests.spending.spending_data import swedish_month, upload_file
+from tests.supplier_invoices import create_supplier_invoice
+
+
+@pytest.fixture
+def sundsvall_2025(sundsvall):
+    dataset = create_supplier_invoice(sundsvall, year=2025, resources=[])
+    return [upload_file(dataset, month, swedish_month(month, 100, seed=month)) for month in (1, 2)]
+
+
+def spending(app, **params) -> dict:
+    return app.get("/api/3/action/openup_spending", query_string=params).json["result"]
+
+
+def test_organisation_page_shows_the_years_total_in_swedish(app, sundsvall_2025):
+    answer = spending(app, organization="sundsvall", year=2025)
+    page = app.get("/sv/organization/sundsvall/spending", query_string={"year": "2025"}).body
+    whole, cents = Decimal(answer["total"]).quantize(Decimal("0.01")).to_eng_string().split(".")
+    swedish = f"{int(whole):,}".replace(",", "\xa0") + f",{cents}\xa0kr"
+    assert swedish in page
+    assert "2025-01" in page and "2025-02" in page and "<svg" in page
+    assert f"/dataset/{sundsvall_2025[0]['package_id']}/resource/{sundsvall_2025[0]['id']}" in page \
+        or f"/resource/{sundsvall_2025[0]['id']}" in page
+
+
+def test_page_csv_has_exactly_the_rows_of_the_table(app, sundsvall_2025):
+    answer = spending(app, organization="sundsvall", year=2025, group_by="supplier", limit=5)
+    response = app.get("/spending.csv", query_string={
+        "organization": "sundsvall", "year": "2025", "group_by": "supplier", "limit": "5"})
+    assert response.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.body)))
+    assert [(row["key"], row["amount"], int(row["invoices"])) for row in rows] == [
+        (group["key"], group["amount"], group["invoices"]) for group in answer["groups"]]
+    assert {row["currency"] for row in rows} == {"SEK"}
+
+
+@pytest.mark.parametrize("path", ["/spending", "/spending/suppliers?q=Leverant%C3%B6r+3",
+                                  "/organization/sundsvall/spending", "/fi/spending"])
+def test_pages_are_public(app, sundsvall_2025, path):
+    body = app.get(path).body
+    assert "Leverantör" in body
+
+
+def test_bad_filters_on_a_page_are_a_clear_400(app, sundsvall_2025):
+    response = app.get("/organization/sundsvall/spending", query_string={"year": "abc"}, status=400)
+    assert "four digits" in response.body
+
+
+def test_supplier_page_shows_every_buyer(app, sundsvall_2025):
+    [largest] = spending(app, group_by="supplier", organization="sundsvall", limit=1)["groups"]
+    page = app.get(f"/spending/supplier/{largest['key']}").body
+    assert largest["label"] in page and "Sundsvalls kommun" in page
