@@ -100,3 +100,16 @@ def test_supplier_is_found_by_its_organisation_number_as_written(sundsvall):
     written = f"{number[:6]}-{number[6:]}"
     answer = spending(organization="sundsvall", supplier=written)
     assert answer["total"] == largest["amount"] and answer["invoices"] == largest["invoices"]
+
+
+def test_supplier_search_finds_name_variants_and_numbers_as_people_write_them(empty_spending_store, sundsvall):
+    dataset = create_supplier_invoice(sundsvall, year=2025, resources=[])
+    upload_file(dataset, 1, swedish_month(1, 120))
+    [largest] = spending(organization="sundsvall", group_by="supplier", limit=1)["groups"]
+    number = largest["key"].removeprefix("SE")
+    for written in (largest["label"].upper(), largest["label"].replace("ö", "o").replace(" AB", ""),
+                    f"{number[:6]}-{number[6:]}", f"SE{number}01"):
+        found = toolkit.get_action("openup_spending_supplier_search")({}, {"q": written})
+        assert found[0]["key"] == largest["key"], written
+        assert found[0]["amount"] == largest["amount"] and found[0]["buyers"] == 1
+    assert toolkit.get_action("openup_spending_supplier_search")({}, {"q": "Ingen sådan leverantör"}) == []

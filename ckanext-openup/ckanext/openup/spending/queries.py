@@ -237,13 +237,19 @@ def search_suppliers(connection: sa.engine.Connection, text: str, limit: int = 2
             for key, name, currency, amount, invoices, buyers in rows]
 
 
-_NORMALISED_NAME = "regexp_replace(lower(sp.supplier_name), '[^[:alnum:]]+', ' ', 'g')"
+# Letters people type without their marks ("Leverantor" for "Leverantör"), folded the same way on both sides.
+# Capitals too: lower() leaves "Ö" as it is where the database's locale is C.
+FOLDED_FROM = "åäöáàâéèêëíïóôúüýæøšžÅÄÖÁÀÂÉÈÊËÍÏÓÔÚÜÝÆØŠŽ"
+FOLDED_TO = "aaoaaaeeeeiioouuyaosz" * 2
+_NORMALISED_NAME = (f"translate(regexp_replace(lower(sp.supplier_name), '[^[:alnum:]]+', ' ', 'g'), "
+                    f"'{FOLDED_FROM}', '{FOLDED_TO}')")
 COMPANY_FORMS = frozenset({"ab", "hb", "kb", "oy", "oyj", "ky", "tmi", "ay", "publ", "ltd", "as", "aps", "gmbh"})
 
 
 def normalised_name_words(text: str) -> list[str]:
     """The words of a supplier name as searched: lower case, no punctuation, no company forms."""
-    words = re.sub(r"[^\w]+", " ", text.lower()).split()
+    folded = text.lower().translate(str.maketrans(FOLDED_FROM, FOLDED_TO))
+    words = re.sub(r"[^\w]+", " ", folded).split()
     return [word for word in words if word not in COMPANY_FORMS][:8]
 
 
