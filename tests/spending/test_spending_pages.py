@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.spending.spending_data import swedish_month, upload_file
+from tests.spending.spending_data import finnish_month, swedish_month, upload_file
 from tests.supplier_invoices import create_supplier_invoice
 
 
@@ -60,3 +60,12 @@ def test_supplier_page_shows_every_buyer(app, sundsvall_2025):
     [largest] = spending(app, group_by="supplier", organization="sundsvall", limit=1)["groups"]
     page = app.get(f"/spending/supplier/{largest['key']}").body
     assert largest["label"] in page and "Sundsvalls kommun" in page
+
+
+def test_finnish_page_writes_euros_as_finns_do(app, tampere):
+    upload_file(create_supplier_invoice(tampere, year=2025, resources=[]), 1, finnish_month(1, 40))
+    answer = spending(app, organization="tampere", year=2025)
+    page = app.get("/fi/organization/tampere/spending").body
+    whole, cents = Decimal(answer["total"]).quantize(Decimal("0.01")).to_eng_string().split(".")
+    assert f"{int(whole):,}".replace(",", "\xa0") + f",{cents}\xa0€" in page
+    assert "Menot" in page and "Suurimmat toimittajat" in page and "Toimittaja 1 Oy" in page
