@@ -89,6 +89,13 @@ class OpenUpPlugin(plugins.SingletonPlugin):
     def after_dataset_delete(self, context: dict, data_dict: dict) -> None:
         invoice_rows.dataset_deleted(data_dict.get("id"))
 
+    # A dataset made private or draft takes its rows out of the public spending store at once.
+    def after_dataset_create(self, context: dict, data_dict: dict) -> None:
+        invoice_rows.dataset_saved(data_dict.get("id"))
+
+    def after_dataset_update(self, context: dict, data_dict: dict) -> None:
+        invoice_rows.dataset_saved(data_dict.get("id"))
+
     def get_commands(self) -> list:
         return [admin_cli.openup_admin]
 

@@ -23,6 +23,7 @@ from ckan.lib.uploader import get_resource_uploader
 
 from ckanext.openup import organisations
 from ckanext.openup.procurement.prepared import file_sha256
+from ckanext.openup.rows import spending_store
 from ckanext.openup.rows.dictionary import datastore_fields
 from ckanext.openup.rows.reading import TypedRows, read_typed_rows
 
@@ -108,7 +109,8 @@ def load_resource(resource_id: str, force: bool = False) -> LoadedRows | None:
         try:
             with _working_on(resource_id):
                 _ensure_table(engine, resource_id, datastore_fields(typed.layout))
-                _swap_rows(engine, resource_id, typed, sha256)
+                source = spending_store.source_of(resource, dataset, organisation)
+                _swap_rows(engine, resource_id, typed, sha256, source)
         finally:
             typed.close()
     finally:
@@ -131,6 +133,7 @@ def remove_rows(resource_id: str) -> None:
             _ensure_bookkeeping(connection)
             connection.execute(sa.text(f'DELETE FROM "{BOOKKEEPING_TABLE}" WHERE resource_id = :id'),
                                {"id": resource_id})
+            spending_store.remove_resource(connection, resource_id)
     finally:
         engine.dispose()
 
@@ -157,7 +160,8 @@ def _ensure_table(engine: sa.engine.Engine, resource_id: str, fields: list[dict[
         context, {"resource_id": resource_id, "fields": fields, "force": True, "calculate_record_count": False})
 
 
-def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha256: str) -> None:
+def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha256: str,
+               source: spending_store.Source) -> None:
     table = f'"{resource_id}"'
     columns = ", ".join(f'"{written}"' for written in typed.layout.header)
     with engine.begin() as connection:
@@ -173,6 +177,7 @@ def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha
             "sha256 = excluded.sha256, rows = excluded.rows, total_amount = excluded.total_amount, "
             "loaded = excluded.loaded"),
             {"id": resource_id, "sha256": sha256, "rows": typed.rows, "total": typed.total_amount})
+        spending_store.replace_rows(connection, source, typed.layout)  # the store swaps with the DataStore
 
 
 def _ensure_bookkeeping(connection: sa.engine.Connection) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import ckan.plugins.toolkit as toolkit
 
 from ckanext.openup.procurement.errors import InvoiceFileError
-from ckanext.openup.rows import loading
+from ckanext.openup.rows import loading, spending_store
 
 log = logging.getLogger(__name__)
 SEARCH_PAGE = 1000
@@ -32,7 +32,8 @@ def rebuild_rows(organisation: str | None = None,
                  progress: Callable[[str], None] | None = None) -> RebuildReport:
     """Load every uploaded invoice file again (private and draft datasets too), replacing its rows."""
     report = RebuildReport()
-    for dataset in _invoice_datasets(organisation):
+    owner_id, datasets = _invoice_datasets(organisation)
+    for dataset in datasets:
         for resource in dataset.get("resources", []):
             try:
                 loaded = loading.load_resource(resource["id"], force=True)
@@ -43,15 +44,26 @@ def rebuild_rows(organisation: str | None = None,
                 report.loaded.append(loaded)
                 if progress:
                     progress(f"{dataset['name']}: {resource.get('name') or resource['id']}: {loaded.rows} rows")
+    # Store rows of files that left the catalogue while their hooks could not run go too.
+    kept = [resource["id"] for dataset in datasets for resource in dataset.get("resources", [])]
+    engine = spending_store.write_engine()
+    try:
+        with engine.begin() as connection:
+            spending_store.forget_all_but(connection, kept, owner_id)
+    finally:
+        engine.dispose()
     return report
 
 
-def _invoice_datasets(organisation: str | None) -> list[dict[str, Any]]:
+def _invoice_datasets(organisation: str | None) -> tuple[str | None, list[dict[str, Any]]]:
+    """The organisation's id (None for all) and every invoice dataset of it, private and draft ones too."""
     context = loading.site_context()
     fq = f"+dataset_type:{loading.DATASET_TYPE}"
+    owner_id = None
     if organisation:
         owner = toolkit.get_action("organization_show")(context, {"id": organisation, "include_datasets": False})
-        fq += f' +owner_org:"{owner["id"]}"'
+        owner_id = owner["id"]
+        fq += f' +owner_org:"{owner_id}"'
     found: list[dict[str, Any]] = []
     while True:
         page = toolkit.get_action("package_search")(context, {
@@ -59,4 +71,4 @@ def _invoice_datasets(organisation: str | None) -> list[dict[str, Any]]:
             "rows": SEARCH_PAGE, "start": len(found)})
         found.extend(page["results"])
         if not page["results"] or len(found) >= page["count"]:
-            return found
+            return owner_id, found

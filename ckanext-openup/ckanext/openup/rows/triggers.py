@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as toolkit
 from redis.exceptions import RedisError
 
 from ckanext.openup.procurement.errors import InvoiceFileError
-from ckanext.openup.rows import loading
+from ckanext.openup.rows import loading, spending_store
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,18 @@ def dataset_deleted(dataset_id: str) -> None:
     if dataset.get("type") == loading.DATASET_TYPE and datastore_on():
         for resource in dataset.get("resources", []):
             resource_deleted(resource["id"])
+
+
+def dataset_saved(dataset_id: str | None) -> None:
+    """Make the spending store follow a created or updated dataset: private or draft rows leave the public set."""
+    if not dataset_id or not datastore_on():
+        return
+    try:
+        dataset = toolkit.get_action("package_show")(loading.site_context(), {"id": dataset_id})
+    except toolkit.ObjectNotFound:
+        return
+    if dataset.get("type") == loading.DATASET_TYPE:
+        spending_store.dataset_changed(dataset)
 
 
 def datastore_on() -> bool:

@@ -1,0 +1,255 @@
+"""The spending store: every loaded invoice row of every organisation in one typed, indexed table.
+
+The explorer answers "who did the municipalities pay, how much, when" from here instead of from one
+DataStore table per monthly file. Rows are copied from a resource's DataStore table in the same
+transaction that swaps that table's rows (``loading``), so the store and the DataStore never disagree.
+Each row carries its currency (SEK and EUR are never summed together) and a supplier key that is the
+same across buyers only when it is a valid organisation number or Y-tunnus. The contract the explorer
+reads is ``docs/spending-store.md``; private rows live here too, so every public query goes through
+``_openup_spending_sources WHERE public``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import ckan.plugins.toolkit as toolkit
+import sqlalchemy as sa
+from stdnum.fi import ytunnus
+from stdnum.se import orgnr
+
+from ckanext.openup.procurement.layouts import OutputLayout
+from ckanext.openup.procurement.redaction import SOLE_TRADER_NAME
+from ckanext.openup.procurement.variants import CURRENCY
+
+SOURCES_TABLE = "_openup_spending_sources"
+SPENDING_TABLE = "_openup_spending"
+# Held while the tables are first made, so two loads starting at once do not both create them.
+_SETUP_LOCK = 0x6F70656E7570  # "openup"
+_REDACTED_NAMES = tuple(sorted({name.casefold() for name in SOLE_TRADER_NAME.values()}))
+
+_CREATE = (
+    f"""CREATE TABLE IF NOT EXISTS {SOURCES_TABLE} (
+        resource_id text PRIMARY KEY, dataset_id text NOT NULL, organization_id text NOT NULL,
+        organization_name text, country text, currency text NOT NULL, public boolean NOT NULL,
+        rows int, total_amount numeric, loaded timestamptz)""",
+    f"CREATE INDEX IF NOT EXISTS {SOURCES_TABLE}_dataset ON {SOURCES_TABLE} (dataset_id)",
+    f"CREATE INDEX IF NOT EXISTS {SOURCES_TABLE}_public ON {SOURCES_TABLE} (organization_id) WHERE public",
+    f"""CREATE TABLE IF NOT EXISTS {SPENDING_TABLE} (
+        resource_id text NOT NULL, organization_id text NOT NULL, currency text NOT NULL, posted date,
+        year smallint, month smallint, supplier_key text, supplier_kind text NOT NULL, supplier_name text,
+        supplier_number text, account_number text, account text, unit text, invoice_number text,
+        amount numeric NOT NULL, credit boolean NOT NULL)""",
+    f"CREATE INDEX IF NOT EXISTS {SPENDING_TABLE}_period ON {SPENDING_TABLE} (organization_id, year, month)",
+    f"CREATE INDEX IF NOT EXISTS {SPENDING_TABLE}_supplier ON {SPENDING_TABLE} (supplier_key) "
+    "WHERE supplier_key IS NOT NULL",
+    f"CREATE INDEX IF NOT EXISTS {SPENDING_TABLE}_resource ON {SPENDING_TABLE} (resource_id)",
+)
+# Spec 1.1 column -> store column; each layout names the spec column it writes under its own header.
+_COLUMNS = {
+    "datum": "posted", "leverantor": "supplier_name", "leverantor_id": "supplier_number",
+    "konto_nr": "account_number", "konto_text": "account", "forvaltning": "unit",
+    "fakturanummer": "invoice_number", "belopp": "amount",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One invoice resource as the store knows it: whose rows, in which currency, and whether public."""
+
+    resource_id: str
+    dataset_id: str
+    organization_id: str
+    organization_name: str | None
+    country: str
+    currency: str
+    public: bool
+
+
+def is_public(dataset: dict[str, Any], resource: dict[str, Any] | None = None) -> bool:
+    """Whether anyone may see the rows: the dataset is active and not private, and so is the resource."""
+    active = dataset.get("state", "active") == "active" and not toolkit.asbool(dataset.get("private"))
+    return active and (resource is None or resource.get("state", "active") == "active")
+
+
+def source_of(resource: dict[str, Any], dataset: dict[str, Any], organisation: dict[str, Any]) -> Source:
+    """What the store notes about ``resource`` of ``dataset``, owned by ``organisation``."""
+    country = (organisation.get("country") or "SE").lower()
+    return Source(resource["id"], dataset["id"], dataset.get("owner_org") or organisation.get("id") or "",
+                  organisation.get("name"), country, CURRENCY.get(country, CURRENCY["se"]),
+                  is_public(dataset, resource))
+
+
+def supplier_identity(supplier_number: str, organization_id: str, country: str) -> tuple[str, str]:
+    """(kind, key) of a non-empty supplier number as the buyer wrote it.
+
+    A valid organisationsnummer is ``SE`` + ten digits and a valid Y-tunnus ``FI`` + ``1234567-8``: the
+    same company under every buyer. Anything else is the buyer's own number, keyed under the buyer so it
+    never merges with another buyer's. A Swedish buyer's Y-tunnus counts only with its hyphen, as eight
+    bare digits are as likely an internal supplier number that happens to pass the check.
+    """
+    compact = supplier_number.replace(" ", "").replace("-", "")
+    if compact.isdigit() and len(compact) == 12 and compact.startswith("16"):
+        compact = compact[2:]  # the 16-prefixed form some registers use
+    if len(compact) == 10 and compact[2] >= "2" and orgnr.is_valid(compact):
+        return "orgnr", "SE" + compact
+    if (country == "fi" or "-" in supplier_number) and ytunnus.is_valid(supplier_number):
+        return "ytunnus", "FI" + ytunnus.format(supplier_number)
+    return "internal", f"internal:{organization_id}:{supplier_number}"
+
+
+def ensure_tables(connection: sa.engine.Connection) -> None:
+    """Create the store's tables and indexes when missing; only the write role can read them."""
+    found = connection.execute(sa.text("SELECT to_regclass(:a) IS NOT NULL AND to_regclass(:b) IS NOT NULL"),
+                               {"a": SOURCES_TABLE, "b": SPENDING_TABLE}).scalar()
+    if found:
+        return
+    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SETUP_LOCK})
+    for statement in _CREATE:
+        connection.execute(sa.text(statement))
+    reader = sa.engine.make_url(toolkit.config["ckan.datastore.read_url"]).username
+    # The read-only role gets SELECT on new tables by default; private datasets' rows are in these.
+    revoked = f'PUBLIC, "{reader}"' if reader else "PUBLIC"
+    connection.execute(sa.text(f"REVOKE ALL ON {SOURCES_TABLE}, {SPENDING_TABLE} FROM {revoked}"))
+
+
+def replace_rows(connection: sa.engine.Connection, source: Source, layout: OutputLayout) -> None:
+    """Replace the store's rows of ``source`` with those now in its DataStore table (same transaction)."""
+    ensure_tables(connection)
+    table = f'"{source.resource_id}"'
+    written = {spec: name for name, spec in layout.columns}
+
+    def column(spec: str) -> str:
+        return f'r."{written[spec]}"' if spec in written else "NULL"
+
+    supplier_number = f"NULLIF(btrim({column('leverantor_id')}), '')"
+    numbers = connection.execute(sa.text(f"SELECT DISTINCT {supplier_number} FROM {table} r")).scalars()
+    keys = [(number, *supplier_identity(number, source.organization_id, source.country))
+            for number in numbers if number is not None]
+    connection.execute(sa.text("CREATE TEMPORARY TABLE IF NOT EXISTS openup_supplier_keys "
+                               "(supplier_number text PRIMARY KEY, kind text, key text) ON COMMIT DROP"))
+    connection.execute(sa.text("TRUNCATE openup_supplier_keys"))
+    if keys:
+        connection.execute(sa.text("INSERT INTO openup_supplier_keys VALUES (:number, :kind, :key)"),
+                           [{"number": number, "kind": kind, "key": key} for number, kind, key in keys])
+    connection.execute(sa.text(f"DELETE FROM {SPENDING_TABLE} WHERE resource_id = :id"), {"id": source.resource_id})
+    posted = column("datum")
+    # A row without an amount (allowed by spec 1.1) counts as 0: the row count still matches the DataStore.
+    amount = f"coalesce({column('belopp')}, 0)"
+    connection.execute(sa.text(f"""
+        INSERT INTO {SPENDING_TABLE} (resource_id, organization_id, currency, posted, year, month,
+            supplier_key, supplier_kind, supplier_name, supplier_number, account_number, account, unit,
+            invoice_number, amount, credit)
+        SELECT :resource_id, :organization_id, :currency, {posted}, extract(year FROM {posted})::smallint,
+            extract(month FROM {posted})::smallint, k.key,
+            CASE WHEN k.kind IS NOT NULL THEN k.kind
+                 WHEN lower(btrim({column('leverantor')})) = ANY(:redacted) THEN 'redacted' ELSE 'none' END,
+            {column('leverantor')}, {column('leverantor_id')}, {column('konto_nr')}, {column('konto_text')},
+            {column('forvaltning')}, {column('fakturanummer')}, {amount}, {amount} < 0
+        FROM {table} r LEFT JOIN openup_supplier_keys k ON k.supplier_number = {supplier_number}
+        """),
+        {"resource_id": source.resource_id, "organization_id": source.organization_id,
+         "currency": source.currency, "redacted": list(_REDACTED_NAMES)})
+    connection.execute(sa.text(f"""
+        INSERT INTO {SOURCES_TABLE} (resource_id, dataset_id, organization_id, organization_name, country,
+            currency, public, rows, total_amount, loaded)
+        SELECT :resource_id, :dataset_id, :organization_id, :organization_name, :country, :currency, :public,
+            count(*), coalesce(sum(amount), 0), now()
+        FROM {SPENDING_TABLE} WHERE resource_id = :resource_id
+        ON CONFLICT (resource_id) DO UPDATE SET dataset_id = excluded.dataset_id,
+            organization_id = excluded.organization_id, organization_name = excluded.organization_name,
+            country = excluded.country, currency = excluded.currency, public = excluded.public,
+            rows = excluded.rows, total_amount = excluded.total_amount, loaded = excluded.loaded"""),
+        dataclasses.asdict(source))
+
+
+def remove_resource(connection: sa.engine.Connection, resource_id: str) -> None:
+    """Delete the store's rows of ``resource_id`` (no error if there are none)."""
+    ensure_tables(connection)
+    for table in (SPENDING_TABLE, SOURCES_TABLE):
+        connection.execute(sa.text(f"DELETE FROM {table} WHERE resource_id = :id"), {"id": resource_id})
+
+
+def forget_all_but(connection: sa.engine.Connection, kept: Iterable[str], organization_id: str | None = None) -> int:
+    """Delete the store's rows of every resource not in ``kept`` (of ``organization_id`` if given).
+
+    For a rebuild: rows of files that left the catalogue without their hooks running go too.
+    Returns how many resources were forgotten.
+    """
+    ensure_tables(connection)
+    scope = "AND organization_id = :organization" if organization_id else ""
+    gone = connection.execute(sa.text(
+        f"SELECT resource_id FROM {SOURCES_TABLE} WHERE NOT (resource_id = ANY(:kept)) {scope}"),
+        {"kept": list(kept), "organization": organization_id}).scalars().all()
+    for resource_id in gone:
+        remove_resource(connection, resource_id)
+    return len(gone)
+
+
+def dataset_changed(dataset: dict[str, Any]) -> None:
+    """Follow a saved dataset at once: its rows are public only while it is active and not private.
+
+    One cheap UPDATE in the request; a dataset moved to another organisation takes its rows along.
+    """
+    resources = {resource["id"]: is_public(dataset, resource) for resource in dataset.get("resources", [])}
+    if not resources:
+        return
+    engine = write_engine()
+    try:
+        with engine.begin() as connection:
+            ensure_tables(connection)
+            for resource_id, public in resources.items():
+                connection.execute(sa.text(
+                    f"UPDATE {SOURCES_TABLE} SET public = :public WHERE resource_id = :id AND public <> :public"),
+                    {"id": resource_id, "public": public})
+            owner = dataset.get("owner_org")
+            moved = connection.execute(sa.text(
+                f"UPDATE {SOURCES_TABLE} SET organization_id = :owner WHERE dataset_id = :dataset "
+                "AND organization_id <> :owner RETURNING resource_id"),
+                {"owner": owner, "dataset": dataset["id"]}).scalars().all() if owner else []
+            if moved:
+                connection.execute(sa.text(
+                    f"UPDATE {SPENDING_TABLE} SET organization_id = :owner WHERE resource_id = ANY(:moved)"),
+                    {"owner": owner, "moved": moved})
+    finally:
+        engine.dispose()
+
+
+@dataclass(frozen=True)
+class PublicSource:
+    """A public invoice resource in the store, for the explorer."""
+
+    resource_id: str
+    dataset_id: str
+    organization_id: str
+    organization_name: str | None
+    currency: str
+    rows: int
+    total_amount: Decimal
+    loaded: datetime.datetime
+
+
+def public_sources(organization_id: str | None = None) -> list[PublicSource]:
+    """Every public invoice resource in the store (of ``organization_id`` if given), by organisation."""
+    scope = "AND organization_id = :organization" if organization_id else ""
+    engine = write_engine()
+    try:
+        with engine.begin() as connection:
+            ensure_tables(connection)
+            found = connection.execute(sa.text(
+                "SELECT resource_id, dataset_id, organization_id, organization_name, currency, rows, total_amount, "
+                f"loaded FROM {SOURCES_TABLE} WHERE public {scope} ORDER BY organization_name, resource_id"),
+                {"organization": organization_id}).all()
+    finally:
+        engine.dispose()
+    return [PublicSource(*row) for row in found]
+
+
+def write_engine() -> sa.engine.Engine:
+    """A short-lived engine on the DataStore's write database (no pool: RQ forks a process per job)."""
+    return sa.create_engine(toolkit.config["ckan.datastore.write_url"], poolclass=sa.pool.NullPool)
