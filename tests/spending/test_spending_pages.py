@@ -7,7 +7,9 @@ import io
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
+from ckanext.openup.spending.queries import SOURCES_TABLE, SPENDING_TABLE, store_connection
 from tests.spending.spending_data import finnish_month, swedish_month, upload_file
 from tests.supplier_invoices import create_supplier_invoice
 
@@ -69,3 +71,14 @@ def test_finnish_page_writes_euros_as_finns_do(app, tampere):
     whole, cents = Decimal(answer["total"]).quantize(Decimal("0.01")).to_eng_string().split(".")
     assert f"{int(whole):,}".replace(",", "\xa0") + f",{cents}\xa0€" in page
     assert "Menot" in page and "Suurimmat toimittajat" in page and "Toimittaja 1 Oy" in page
+
+
+def test_catalogue_without_any_loaded_file_shows_empty_pages(app, sundsvall):
+    with store_connection() as connection:
+        connection.execute(sa.text(f"DROP TABLE IF EXISTS {SPENDING_TABLE}, {SOURCES_TABLE}"))
+        connection.commit()
+    assert spending(app, group_by="organization") == {
+        "currency": None, "total": "0", "invoices": 0, "credit_notes": {"amount": "0", "invoices": 0},
+        "redacted": {"amount": "0", "invoices": 0}, "group_count": 0, "groups": []}
+    assert "No public invoice rows yet." in app.get("/spending").body
+    assert "no public invoice rows yet" in app.get("/organization/sundsvall/spending").body

@@ -13,12 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-import ckan.plugins.toolkit as toolkit
 import sqlalchemy as sa
 
-WRITE_URL = "ckan.datastore.write_url"
-SPENDING_TABLE = "_openup_spending"
-SOURCES_TABLE = "_openup_spending_sources"
+from ckanext.openup.rows import spending_store
+from ckanext.openup.rows.spending_store import SOURCES_TABLE, SPENDING_TABLE
 
 # What a group's key is, per group_by, and how groups are ordered (months in time, the rest by amount).
 GROUP_KEYS = {
@@ -98,10 +96,15 @@ class Spending:
 
 @contextlib.contextmanager
 def store_connection() -> Iterator[sa.engine.Connection]:
-    """A short-lived connection to the DataStore's write database (the store is not readable otherwise)."""
-    engine = sa.create_engine(toolkit.config[WRITE_URL], poolclass=sa.pool.NullPool)
+    """A short-lived connection to the DataStore's write database (the store is not readable otherwise).
+
+    On a catalogue where nothing has been loaded yet the store's tables are made first (empty answers).
+    """
+    engine = spending_store.write_engine()
     try:
         with engine.connect() as connection:
+            with connection.begin():
+                spending_store.ensure_tables(connection)
             yield connection
     finally:
         engine.dispose()
