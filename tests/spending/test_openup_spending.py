@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -113,3 +114,36 @@ def test_supplier_search_finds_name_variants_and_numbers_as_people_write_them(em
         assert found[0]["key"] == largest["key"], written
         assert found[0]["amount"] == largest["amount"] and found[0]["buyers"] == 1
     assert toolkit.get_action("openup_spending_supplier_search")({}, {"q": "Ingen sådan leverantör"}) == []
+
+
+def test_private_rows_change_no_page_or_csv_for_anonymous(app, sundsvall):
+    public = create_supplier_invoice(sundsvall, year=2025, resources=[])
+    upload_file(public, 1, swedish_month(1, 100))
+    addresses = ("/organization/sundsvall/spending?year=2025", "/spending?year=2025",
+                 "/spending.csv?organization=sundsvall&group_by=supplier", "/spending.csv?group_by=month&currency=SEK")
+    before = {address: _without_tokens(app.get(address).body) for address in addresses}
+    hidden = create_supplier_invoice(sundsvall, year=2025, resources=[], private=True,
+                                     name="sundsvall-supplier-invoices-2025-draft")
+    upload_file(hidden, 1, swedish_month(1, 80, seed=4).replace("Leverantör 4 AB", "Hemlig Leverantör AB"))
+    for address, body in before.items():
+        assert _without_tokens(app.get(address).body) == body, address
+    found = app.get("/spending/suppliers", query_string={"q": "Hemlig"}).body
+    assert "Hemlig Leverantör AB" not in found and "No supplier of a public invoice matches" in found
+    assert toolkit.get_action("openup_spending_supplier_search")({}, {"q": "Hemlig Leverantör"}) == []
+
+
+def _without_tokens(page: str) -> str:
+    """A page without its per-request CSRF token."""
+    return re.sub(r'(csrf_token"? (content|value)=")[^"]*', r"\1", page)
+
+
+def test_figures_follow_a_dataset_made_private_and_a_deleted_month_at_once(sundsvall):
+    dataset = create_supplier_invoice(sundsvall, year=2025, resources=[])
+    january, february = (upload_file(dataset, month, swedish_month(month, 100, seed=month)) for month in (1, 2))
+    assert spending(organization="sundsvall")["invoices"] == 200
+    toolkit.get_action("resource_delete")(sysadmin_context(), {"id": january["id"]})
+    answer = spending(organization="sundsvall", group_by="month")
+    assert answer["invoices"] == 100 and [group["key"] for group in answer["groups"]] == ["2025-02"]
+    assert Decimal(answer["total"]) == datastore_total([february["id"]])
+    toolkit.get_action("package_patch")(sysadmin_context(), {"id": dataset["id"], "private": True})
+    assert spending(organization="sundsvall")["invoices"] == 0
