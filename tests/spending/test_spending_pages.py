@@ -82,3 +82,11 @@ def test_catalogue_without_any_loaded_file_shows_empty_pages(app, sundsvall):
         "redacted": {"amount": "0", "invoices": 0}, "group_count": 0, "groups": []}
     assert "No public invoice rows yet." in app.get("/spending").body
     assert "no public invoice rows yet" in app.get("/organization/sundsvall/spending").body
+
+
+def test_home_page_gives_the_headline_figures_and_the_supplier_search(app, sundsvall_2025):
+    answer = spending(app, year=2025, currency="SEK", group_by="organization")
+    page = app.get("/sv/").body
+    assert "Vart pengarna går" in page and 'action="/sv/spending/suppliers"' in page
+    whole, cents = Decimal(answer["total"]).quantize(Decimal("0.01")).to_eng_string().split(".")
+    assert f"{int(whole):,}".replace(",", "\xa0") + f",{cents}\xa0kr" in page

@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as toolkit
 
 from ckanext.openup.procurement.layouts import LAYOUTS
 from ckanext.openup.spending import formatting
+from ckanext.openup.spending.answers import SpendingPageError, ask, ask_each_currency
 from ckanext.openup.spending.request import FILTERS
 
 DATASET_TYPE = "supplier-invoices"
@@ -59,6 +60,21 @@ def spending_rows_url(organisation: dict[str, Any], resource: dict[str, str], fi
                              resource_id=resource["resource_id"], **extra)
 
 
+def spending_headlines() -> list[dict[str, Any]]:
+    """The catalogue's latest year in figures, one entry per currency: for the home page."""
+    headlines = []
+    try:
+        for answer in ask_each_currency():
+            years = ask(currency=answer["currency"], group_by="year", limit=1)["groups"]
+            year = years[0]["key"] if years else None
+            latest = ask(currency=answer["currency"], year=year, group_by="organization", limit=1)
+            headlines.append({"currency": answer["currency"], "year": year, "total": latest["total"],
+                              "invoices": latest["invoices"], "organisations": latest["group_count"]})
+    except SpendingPageError:
+        return []
+    return headlines
+
+
 def get_helpers() -> dict[str, Any]:
     return {
         "spending_money": spending_money,
@@ -67,4 +83,5 @@ def get_helpers() -> dict[str, Any]:
         "spending_bar_width": spending_bar_width,
         "spending_url": spending_url,
         "spending_rows_url": spending_rows_url,
+        "spending_headlines": spending_headlines,
     }

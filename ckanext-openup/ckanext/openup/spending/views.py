@@ -12,7 +12,7 @@ from typing import Any
 import ckan.plugins.toolkit as toolkit
 from flask import Blueprint, Response
 
-from ckanext.openup.spending.queries import CURRENCIES
+from ckanext.openup.spending.answers import SpendingPageError, ask, ask_each_currency, messages
 from ckanext.openup.spending.request import FILTERS
 
 spending = Blueprint("openup_spending", __name__)
@@ -20,39 +20,6 @@ spending = Blueprint("openup_spending", __name__)
 LARGEST = 20  # groups in each "largest" table on a page (templates/spending/ says 20 in their CSV links too)
 LATEST_YEARS = 5  # columns of the catalogue's organisation-by-year table
 CSV_COLUMNS = ("key", "label", "amount", "currency", "invoices")
-
-
-class SpendingPageError(Exception):
-    """A page's question the action refused; shown as the page's error (400 or 404)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def ask(**params: Any) -> dict[str, Any]:
-    """openup_spending as the visitor; None-valued parameters are left out."""
-    try:
-        return toolkit.get_action("openup_spending")(
-            {"user": toolkit.current_user.name}, {name: value for name, value in params.items() if value is not None})
-    except toolkit.ObjectNotFound as error:
-        raise SpendingPageError(404, str(error.message or toolkit._("Organisation not found"))) from error
-    except toolkit.ValidationError as error:
-        raise SpendingPageError(400, _messages(error)) from error
-
-
-def ask_each_currency(**params: Any) -> list[dict[str, Any]]:
-    """One answer per currency the rows are in (SEK first): a catalogue may hold both."""
-    if params.get("currency"):
-        return [ask(**params)]
-    try:
-        return [ask(**params)]
-    except SpendingPageError as error:
-        if error.status != 400 or "currency=" not in error.message:
-            raise
-    answers = (ask(**dict(params, currency=currency)) for currency in CURRENCIES)
-    return [answer for answer in answers if answer["invoices"]]
 
 
 def filters_of(args: Any) -> dict[str, str | None]:
@@ -150,7 +117,7 @@ def supplier_search():
             matches = toolkit.get_action("openup_spending_supplier_search")(
                 {"user": toolkit.current_user.name}, {"q": text})
         except toolkit.ValidationError as refused:
-            error = _messages(refused)
+            error = messages(refused)
     return toolkit.render("spending/suppliers.html", {"q": text, "matches": matches, "error": error})
 
 
@@ -178,11 +145,6 @@ def spending_csv_text(answer: dict[str, Any], grouped: bool) -> str:
         writer.writerow([group["key"] or "", group["label"] or "", group["amount"], answer["currency"] or "",
                          group["invoices"]])
     return output.getvalue()
-
-
-def _messages(error: toolkit.ValidationError) -> str:
-    return " ".join(message for field, messages in error.error_dict.items() if field != "__type"
-                    for message in (messages if isinstance(messages, list) else [messages]))
 
 
 spending.add_url_rule("/spending", view_func=catalogue_spending)
