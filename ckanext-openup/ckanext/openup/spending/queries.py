@@ -122,6 +122,13 @@ def currencies(connection: sa.engine.Connection, filters: SpendingFilters) -> li
     return [currency for (currency,) in rows]
 
 
+# Totals of every matching row, as aggregates (ungrouped) or as windows over the groups (before LIMIT), so a
+# grouped question reads its rows once.
+_TOTALS = ("sum(sp.amount)", "count(*)", "sum(sp.amount) FILTER (WHERE sp.credit)", "count(*) FILTER (WHERE sp.credit)",
+           "sum(sp.amount) FILTER (WHERE sp.supplier_kind = 'redacted')",
+           "count(*) FILTER (WHERE sp.supplier_kind = 'redacted')", "min(sp.currency)", "max(sp.currency)")
+
+
 def spending(connection: sa.engine.Connection, filters: SpendingFilters, group_by: str | None = None,
              limit: int = 100) -> Spending:
     """Totals of the public rows ``filters`` selects and, with ``group_by``, up to ``limit`` groups.
@@ -129,46 +136,42 @@ def spending(connection: sa.engine.Connection, filters: SpendingFilters, group_b
     Raises :class:`MixedCurrenciesError` when those rows are in more than one currency.
     """
     where, parameters = filters.where()
-    totals = connection.execute(sa.text(
-        "SELECT sp.currency, sum(sp.amount), count(*), "
-        "coalesce(sum(sp.amount) FILTER (WHERE sp.credit), 0), count(*) FILTER (WHERE sp.credit), "
-        "coalesce(sum(sp.amount) FILTER (WHERE sp.supplier_kind = 'redacted'), 0), "
-        "count(*) FILTER (WHERE sp.supplier_kind = 'redacted') "
-        f"{_public_rows(where)} GROUP BY sp.currency ORDER BY sp.currency"), parameters).all()
-    if len(totals) > 1:
-        raise MixedCurrenciesError(sorted((row[0] for row in totals), key=_currency_order))
-    if not totals:
-        return Spending(currency=filters.currency, total=Decimal(0), invoices=0)
-    currency, total, invoices, credit_total, credit_invoices, redacted_total, redacted_invoices = totals[0]
-    answer = Spending(currency, total, invoices, credit_total, credit_invoices, redacted_total, redacted_invoices)
-    if group_by is not None:
-        answer.group_count, answer.groups = _groups(connection, filters, group_by, limit)
-    return answer
-
-
-def _currency_order(currency: str) -> tuple[int, str]:
-    return (CURRENCIES.index(currency) if currency in CURRENCIES else len(CURRENCIES), currency)
-
-
-def _groups(connection: sa.engine.Connection, filters: SpendingFilters, group_by: str,
-            limit: int) -> tuple[int, list[SpendingGroup]]:
+    if group_by is None:
+        rows = connection.execute(sa.text(f"SELECT {', '.join(_TOTALS)} {_public_rows(where)}"), parameters).all()
+        return _answer(filters, rows[0] if rows and rows[0][1] else None)
     keys = GROUP_KEYS[group_by]
-    where, parameters = filters.where()
     order = {"month": "sp.year, sp.month", "year": "sp.year DESC"}.get(group_by, "amount DESC, 1")
     label = {"supplier": "max(sp.supplier_name)", "organization": "max(src.organization_name)"}.get(group_by, "NULL")
     # A month's rows are nearly always one file: its first and last resource name every file there is.
     extra = {"supplier": "max(sp.supplier_number)", "month": "min(sp.resource_id) || ' ' || max(sp.resource_id)"}
+    windows = ", ".join(f"{aggregate.split('(')[0] if aggregate.startswith(('min', 'max')) else 'sum'}({aggregate}) "
+                        "OVER ()" for aggregate in _TOTALS)
     rows = connection.execute(sa.text(
         f"SELECT {', '.join(keys)}, {label} AS label, {extra.get(group_by, 'NULL')} AS extra, "
-        "sum(sp.amount) AS amount, count(*) AS invoices, "
-        f"count(*) OVER () AS group_count {_public_rows(where)} "
-        f"GROUP BY {', '.join(keys)} ORDER BY {order} NULLS LAST LIMIT :limit"),
+        f"sum(sp.amount) AS amount, count(*) AS invoices, count(*) OVER () AS group_count, {windows} "
+        f"{_public_rows(where)} GROUP BY {', '.join(keys)} ORDER BY {order} NULLS LAST LIMIT :limit"),
         {**parameters, "limit": limit}).all()
-    group_count = rows[0].group_count if rows else 0
-    groups = [_group(group_by, row) for row in rows]
+    answer = _answer(filters, rows[0][-len(_TOTALS):] if rows else None)
+    answer.group_count = rows[0].group_count if rows else 0
+    answer.groups = [_group(group_by, row) for row in rows]
     if group_by == "month":
-        groups = _with_datasets(connection, groups)
-    return group_count, groups
+        answer.groups = _with_datasets(connection, answer.groups)
+    return answer
+
+
+def _answer(filters: SpendingFilters, totals: tuple | None) -> Spending:
+    """The totals of an answer; raises :class:`MixedCurrenciesError` when they span two currencies."""
+    if totals is None:
+        return Spending(currency=filters.currency, total=Decimal(0), invoices=0)
+    total, invoices, credit_total, credit_invoices, redacted_total, redacted_invoices, lowest, highest = totals
+    if lowest != highest:
+        raise MixedCurrenciesError(sorted({lowest, highest}, key=_currency_order))
+    return Spending(lowest, total, int(invoices), credit_total or Decimal(0), int(credit_invoices or 0),
+                    redacted_total or Decimal(0), int(redacted_invoices or 0))
+
+
+def _currency_order(currency: str) -> tuple[int, str]:
+    return (CURRENCIES.index(currency) if currency in CURRENCIES else len(CURRENCIES), currency)
 
 
 def _with_datasets(connection: sa.engine.Connection, groups: list[SpendingGroup]) -> list[SpendingGroup]:
