@@ -35,6 +35,12 @@ def store(statement: str, **params: Any) -> list[sa.Row]:
         engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def empty_store(with_plugins):
+    """The DataStore database outlives ``clean_db``: each test starts without a store (made again on first load)."""
+    store("DROP TABLE IF EXISTS _openup_spending, _openup_spending_sources")
+
+
 def datastore_totals(resource_id: str) -> tuple[int, Decimal, dict[str, Decimal]]:
     table = f'"{resource_id}"'
     [(count, total)] = store(f"SELECT count(*), sum(belopp) FROM {table}")
@@ -165,12 +171,6 @@ def finnish_rows(suppliers: list[tuple[str, str]]) -> str:
         lines.append(f"837,Tampere,0211675-2,Kasvatus,{name},{supplier_id},4300,Palvelut,{number},"
                      f"{200 + number}.25,2025-01-{1 + number:02d}")
     return "\n".join(lines) + "\n"
-
-
-@pytest.fixture(autouse=True)
-def empty_store(with_plugins):
-    """The DataStore database outlives ``clean_db``: each test starts without a store (made again on first load)."""
-    store("DROP TABLE IF EXISTS _openup_spending, _openup_spending_sources")
 
 
 @pytest.fixture

@@ -91,10 +91,10 @@ class OpenUpPlugin(plugins.SingletonPlugin):
 
     # A dataset made private or draft takes its rows out of the public spending store at once.
     def after_dataset_create(self, context: dict, data_dict: dict) -> None:
-        invoice_rows.dataset_saved(data_dict.get("id"))
+        invoice_rows.dataset_saved(data_dict)
 
     def after_dataset_update(self, context: dict, data_dict: dict) -> None:
-        invoice_rows.dataset_saved(data_dict.get("id"))
+        invoice_rows.dataset_saved(data_dict)
 
     def get_commands(self) -> list:
         return [admin_cli.openup_admin]

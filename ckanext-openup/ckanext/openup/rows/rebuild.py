@@ -44,15 +44,30 @@ def rebuild_rows(organisation: str | None = None,
                 report.loaded.append(loaded)
                 if progress:
                     progress(f"{dataset['name']}: {resource.get('name') or resource['id']}: {loaded.rows} rows")
-    # Store rows of files that left the catalogue while their hooks could not run go too.
+    # Store rows of files that left the catalogue while their hooks could not run go too. Asked one by
+    # one, not from the search results: a stale search index must not make rows disappear.
     kept = [resource["id"] for dataset in datasets for resource in dataset.get("resources", [])]
     engine = spending_store.write_engine()
     try:
         with engine.begin() as connection:
-            spending_store.forget_all_but(connection, kept, owner_id)
+            unknown = spending_store.resources_not_in(connection, kept, owner_id)
     finally:
         engine.dispose()
+    for resource_id in unknown:
+        if _left_catalogue(resource_id):
+            loading.remove_rows(resource_id)
     return report
+
+
+def _left_catalogue(resource_id: str) -> bool:
+    """True when the resource, or its dataset, is gone or is no longer a supplier-invoice dataset's."""
+    context = loading.site_context()
+    try:
+        resource = toolkit.get_action("resource_show")(context, {"id": resource_id})
+        dataset = toolkit.get_action("package_show")(context, {"id": resource["package_id"]})
+    except toolkit.ObjectNotFound:
+        return True
+    return dataset.get("type") != loading.DATASET_TYPE or dataset.get("state") == "deleted"
 
 
 def _invoice_datasets(organisation: str | None) -> tuple[str | None, list[dict[str, Any]]]:

@@ -175,20 +175,14 @@ def remove_resource(connection: sa.engine.Connection, resource_id: str) -> None:
         connection.execute(sa.text(f"DELETE FROM {table} WHERE resource_id = :id"), {"id": resource_id})
 
 
-def forget_all_but(connection: sa.engine.Connection, kept: Iterable[str], organization_id: str | None = None) -> int:
-    """Delete the store's rows of every resource not in ``kept`` (of ``organization_id`` if given).
-
-    For a rebuild: rows of files that left the catalogue without their hooks running go too.
-    Returns how many resources were forgotten.
-    """
+def resources_not_in(connection: sa.engine.Connection, kept: Iterable[str],
+                     organization_id: str | None = None) -> list[str]:
+    """The resources with store rows that are not in ``kept`` (of ``organization_id`` if given)."""
     ensure_tables(connection)
     scope = "AND organization_id = :organization" if organization_id else ""
-    gone = connection.execute(sa.text(
+    return list(connection.execute(sa.text(
         f"SELECT resource_id FROM {SOURCES_TABLE} WHERE NOT (resource_id = ANY(:kept)) {scope}"),
-        {"kept": list(kept), "organization": organization_id}).scalars().all()
-    for resource_id in gone:
-        remove_resource(connection, resource_id)
-    return len(gone)
+        {"kept": list(kept), "organization": organization_id}).scalars())
 
 
 def dataset_changed(dataset: dict[str, Any]) -> None:

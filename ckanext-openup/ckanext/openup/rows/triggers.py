@@ -50,12 +50,12 @@ def dataset_deleted(dataset_id: str) -> None:
             resource_deleted(resource["id"])
 
 
-def dataset_saved(dataset_id: str | None) -> None:
+def dataset_saved(dataset: dict[str, Any]) -> None:
     """Make the spending store follow a created or updated dataset: private or draft rows leave the public set."""
-    if not dataset_id or not datastore_on():
+    if dataset.get("type") not in (None, loading.DATASET_TYPE) or not dataset.get("id") or not datastore_on():
         return
     try:
-        dataset = toolkit.get_action("package_show")(loading.site_context(), {"id": dataset_id})
+        dataset = toolkit.get_action("package_show")(loading.site_context(), {"id": dataset["id"]})
     except toolkit.ObjectNotFound:
         return
     if dataset.get("type") == loading.DATASET_TYPE:
