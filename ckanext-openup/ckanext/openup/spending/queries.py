@@ -1,4 +1,4 @@
-"""Totals and groups of public invoice rows, read from the spending store (see docs/spending-store).
+"""Totals and groups of public invoice rows, read from the spending store (docs/spending-store.md).
 
 Only rows whose source resource is public (dataset public and active, resource active) count: the
 store keeps private rows too, so every query joins ``_openup_spending_sources WHERE public``. Amounts
@@ -115,13 +115,6 @@ def _public_rows(where: str) -> str:
             f"ON src.resource_id = sp.resource_id AND src.public WHERE {where}")
 
 
-def currencies(connection: sa.engine.Connection, filters: SpendingFilters) -> list[str]:
-    """The currencies of the public rows ``filters`` selects (none, one, or SEK and EUR)."""
-    where, parameters = filters.where()
-    rows = connection.execute(sa.text(f"SELECT DISTINCT sp.currency {_public_rows(where)} ORDER BY 1"), parameters)
-    return [currency for (currency,) in rows]
-
-
 # Totals of every matching row, as aggregates (ungrouped) or as windows over the groups (before LIMIT), so a
 # grouped question reads its rows once.
 _TOTALS = ("sum(sp.amount)", "count(*)", "sum(sp.amount) FILTER (WHERE sp.credit)", "count(*) FILTER (WHERE sp.credit)",
@@ -142,7 +135,7 @@ def spending(connection: sa.engine.Connection, filters: SpendingFilters, group_b
     keys = GROUP_KEYS[group_by]
     order = {"month": "sp.year, sp.month", "year": "sp.year DESC"}.get(group_by, "amount DESC, 1")
     label = {"supplier": "max(sp.supplier_name)", "organization": "max(src.organization_name)"}.get(group_by, "NULL")
-    # A month's rows are nearly always one file: its first and last resource name every file there is.
+    # A month's rows are nearly always in one file; its first and last resource are linked (a third is not).
     extra = {"supplier": "max(sp.supplier_number)", "month": "min(sp.resource_id) || ' ' || max(sp.resource_id)"}
     windows = ", ".join(f"{aggregate.split('(')[0] if aggregate.startswith(('min', 'max')) else 'sum'}({aggregate}) "
                         "OVER ()" for aggregate in _TOTALS)
