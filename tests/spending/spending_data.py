@@ -53,9 +53,10 @@ def upload_file(dataset: dict[str, Any], month: int, text: str, year: int = 2025
         "period": f"{year}-{month:02d}", "upload": upload(text, name), "url": name})
 
 
-def datastore_total(resource_ids: list[str], amount_column: str = "belopp") -> Decimal:
-    """The sum of the amount column over the DataStore tables of ``resource_ids``, as datastore_search_sql gives it."""
-    union = " UNION ALL ".join(f'SELECT "{amount_column}" AS amount FROM "{rid}"' for rid in resource_ids)
+def datastore_total(resource_ids: list[str], amount_column: str = "belopp", where: str = "true") -> Decimal:
+    """The sum of the amount column over the DataStore tables of ``resource_ids`` (rows ``where`` holds),
+    as datastore_search_sql gives it."""
+    union = " UNION ALL ".join(f'SELECT "{amount_column}" AS amount FROM "{rid}" WHERE {where}' for rid in resource_ids)
     [row] = toolkit.get_action("datastore_search_sql")(
         sysadmin_context(), {"sql": f"SELECT sum(amount) AS total FROM ({union}) AS rows"})["records"]
     return Decimal(str(row["total"]))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from ckanext.openup.spending.queries import SOURCES_TABLE, SPENDING_TABLE, store_connection
-from tests.spending.spending_data import finnish_month, swedish_month, upload_file
+from tests.spending.spending_data import datastore_total, finnish_month, swedish_month, upload_file
 from tests.supplier_invoices import create_supplier_invoice
 
 
@@ -90,3 +91,18 @@ def test_home_page_gives_the_headline_figures_and_the_supplier_search(app, sunds
     assert "Vart pengarna går" in page and 'action="/sv/spending/suppliers"' in page
     whole, cents = Decimal(answer["total"]).quantize(Decimal("0.01")).to_eng_string().split(".")
     assert f"{int(whole):,}".replace(",", "\xa0") + f",{cents}\xa0kr" in page
+
+
+def test_citizen_finds_what_sundsvall_paid_a_supplier_from_the_home_page_in_three_steps(
+        app, empty_spending_store, sundsvall_2025):
+    [largest] = spending(app, organization="sundsvall", year=2025, group_by="supplier", limit=1)["groups"]
+    expected = datastore_total([resource["id"] for resource in sundsvall_2025],
+                               where=f"leverantor_id = '{largest['number']}'")
+    home = app.get("/sv/").body
+    search = re.search(r'<form class="spending-search" method="get" action="([^"]+)"', home).group(1)
+    found = app.get(search, query_string={"q": largest["label"].lower()}).body  # 1: type the name, search
+    supplier = re.search(r'<a href="(/sv/spending/supplier/[^"]+)">' + re.escape(largest["label"]), found).group(1)
+    page = app.get(supplier).body  # 2: open the supplier
+    row = re.search(r"Sundsvalls kommun</a></th>(.*?)</tr>", page, re.S).group(1)
+    whole, cents = expected.quantize(Decimal("0.01")).to_eng_string().split(".")
+    assert f"{int(whole):,}".replace(",", "\xa0") + f",{cents}\xa0kr" in row  # 3: read it in the 2025 column
