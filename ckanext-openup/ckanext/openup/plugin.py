@@ -16,6 +16,10 @@ from ckanext.openup.logic.action import get as get_actions
 from ckanext.openup.logic.auth import get as get_auth
 from ckanext.openup.rows import triggers as invoice_rows
 from ckanext.openup.search import backend
+from ckanext.openup.spending import action as spending_action
+from ckanext.openup.spending import auth as spending_auth
+from ckanext.openup.spending import helpers as spending_helpers
+from ckanext.openup.spending import views as spending_views
 
 I18N_DIRECTORY = Path(__file__).parent / "i18n"
 
@@ -46,16 +50,16 @@ class OpenUpPlugin(plugins.SingletonPlugin):
         return get_validators()
 
     def get_helpers(self) -> dict:
-        return helpers.get_helpers()
+        return {**helpers.get_helpers(), **spending_helpers.get_helpers()}
 
     def get_actions(self) -> dict:
-        return {**get_actions.get_actions(), **invoice_guard_packages.get_actions()}
+        return {**get_actions.get_actions(), **invoice_guard_packages.get_actions(), **spending_action.get_actions()}
 
     def get_auth_functions(self) -> dict:
-        return get_auth.get_auth_functions()
+        return {**get_auth.get_auth_functions(), **spending_auth.get_auth_functions()}
 
     def get_blueprint(self) -> list:
-        return views.get_blueprints()
+        return views.get_blueprints() + spending_views.get_blueprints()
 
     def publisher_uri(self, dataset_dict: dict, default_uri: str | None) -> str | None:
         organisation = dataset_dict.get("organization") or {}

@@ -1,0 +1,270 @@
+"""Totals and groups of public invoice rows, read from the spending store (docs/spending-store.md).
+
+Only rows whose source resource is public (dataset public and active, resource active) count: the
+store keeps private rows too, so every query joins ``_openup_spending_sources WHERE public``. Amounts
+are summed per currency only; a question whose rows are in both SEK and EUR is refused, not added up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from ckanext.openup.rows import spending_store
+from ckanext.openup.rows.spending_store import SOURCES_TABLE, SPENDING_TABLE
+
+# What a group's key is, per group_by, and how groups are ordered (months in time, the rest by amount).
+GROUP_KEYS = {
+    "organization": ("sp.organization_id",),
+    "year": ("sp.year",),
+    "month": ("sp.year", "sp.month"),
+    "supplier": ("sp.supplier_key", "CASE WHEN sp.supplier_key IS NULL THEN sp.supplier_kind END"),
+    "account": ("sp.account",),
+    "unit": ("sp.unit",),
+}
+GROUP_BY = tuple(GROUP_KEYS)
+CURRENCIES = ("SEK", "EUR")
+
+
+class MixedCurrenciesError(Exception):
+    """The rows asked for are in more than one currency; their amounts cannot be added."""
+
+    def __init__(self, currencies: list[str]) -> None:
+        super().__init__(", ".join(currencies))
+        self.currencies = currencies
+
+
+@dataclass(frozen=True)
+class SpendingFilters:
+    """Which public rows a question is about; None means any."""
+
+    organization_id: str | None = None
+    year: int | None = None
+    month: int | None = None
+    supplier_key: str | None = None
+    account: str | None = None
+    unit: str | None = None
+    currency: str | None = None
+
+    def where(self) -> tuple[str, dict[str, object]]:
+        """The SQL condition on ``sp`` (the spending rows) and its parameters."""
+        conditions = []
+        parameters: dict[str, object] = {}
+        for column, value in (("organization_id", self.organization_id), ("year", self.year),
+                              ("month", self.month), ("supplier_key", self.supplier_key),
+                              ("account", self.account), ("unit", self.unit), ("currency", self.currency)):
+            if value is not None:
+                conditions.append(f"sp.{column} = :{column}")
+                parameters[column] = value
+        return " AND ".join(conditions) or "true", parameters
+
+
+@dataclass(frozen=True)
+class SpendingGroup:
+    """One line of an answer: ``key`` is None for rows without a comparable key (``kind`` says why)."""
+
+    key: str | None
+    label: str | None
+    amount: Decimal
+    invoices: int
+    kind: str | None = None  # supplier groups: orgnr, ytunnus, internal, redacted or none
+    number: str | None = None  # supplier groups: the supplier's number as a file writes it
+    year: int | None = None  # month groups
+    month: int | None = None
+    resources: tuple[tuple[str, str], ...] = ()  # month groups: (dataset id, resource id) of the rows
+
+
+@dataclass
+class Spending:
+    """The answer to one question: totals over every matching row, and the largest (or monthly) groups."""
+
+    currency: str | None
+    total: Decimal
+    invoices: int
+    credit_total: Decimal = Decimal(0)
+    credit_invoices: int = 0
+    redacted_total: Decimal = Decimal(0)
+    redacted_invoices: int = 0
+    group_count: int = 0
+    groups: list[SpendingGroup] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def store_connection() -> Iterator[sa.engine.Connection]:
+    """A short-lived connection to the DataStore's write database (the store is not readable otherwise).
+
+    On a catalogue where nothing has been loaded yet the store's tables are made first (empty answers).
+    """
+    engine = spending_store.write_engine()
+    try:
+        with engine.connect() as connection:
+            with connection.begin():
+                spending_store.ensure_tables(connection)
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def _public_rows(where: str) -> str:
+    return (f'FROM "{SPENDING_TABLE}" sp JOIN "{SOURCES_TABLE}" src '
+            f"ON src.resource_id = sp.resource_id AND src.public WHERE {where}")
+
+
+# Totals of every matching row, as aggregates (ungrouped) or as windows over the groups (before LIMIT), so a
+# grouped question reads its rows once.
+_TOTALS = ("sum(sp.amount)", "count(*)", "sum(sp.amount) FILTER (WHERE sp.credit)", "count(*) FILTER (WHERE sp.credit)",
+           "sum(sp.amount) FILTER (WHERE sp.supplier_kind = 'redacted')",
+           "count(*) FILTER (WHERE sp.supplier_kind = 'redacted')", "min(sp.currency)", "max(sp.currency)")
+
+
+def spending(connection: sa.engine.Connection, filters: SpendingFilters, group_by: str | None = None,
+             limit: int = 100) -> Spending:
+    """Totals of the public rows ``filters`` selects and, with ``group_by``, up to ``limit`` groups.
+
+    Raises :class:`MixedCurrenciesError` when those rows are in more than one currency.
+    """
+    where, parameters = filters.where()
+    if group_by is None:
+        rows = connection.execute(sa.text(f"SELECT {', '.join(_TOTALS)} {_public_rows(where)}"), parameters).all()
+        return _answer(filters, rows[0] if rows and rows[0][1] else None)
+    keys = GROUP_KEYS[group_by]
+    order = {"month": "sp.year, sp.month", "year": "sp.year DESC"}.get(group_by, "amount DESC, 1")
+    label = {"supplier": "max(sp.supplier_name)", "organization": "max(src.organization_name)"}.get(group_by, "NULL")
+    # A month's rows are nearly always in one file; its first and last resource are linked (a third is not).
+    extra = {"supplier": "max(sp.supplier_number)", "month": "min(sp.resource_id) || ' ' || max(sp.resource_id)"}
+    windows = ", ".join(f"{aggregate.split('(')[0] if aggregate.startswith(('min', 'max')) else 'sum'}({aggregate}) "
+                        "OVER ()" for aggregate in _TOTALS)
+    rows = connection.execute(sa.text(
+        f"SELECT {', '.join(keys)}, {label} AS label, {extra.get(group_by, 'NULL')} AS extra, "
+        f"sum(sp.amount) AS amount, count(*) AS invoices, count(*) OVER () AS group_count, {windows} "
+        f"{_public_rows(where)} GROUP BY {', '.join(keys)} ORDER BY {order} NULLS LAST LIMIT :limit"),
+        {**parameters, "limit": limit}).all()
+    answer = _answer(filters, rows[0][-len(_TOTALS):] if rows else None)
+    answer.group_count = rows[0].group_count if rows else 0
+    answer.groups = [_group(group_by, row) for row in rows]
+    if group_by == "month":
+        answer.groups = _with_datasets(connection, answer.groups)
+    return answer
+
+
+def _answer(filters: SpendingFilters, totals: tuple | None) -> Spending:
+    """The totals of an answer; raises :class:`MixedCurrenciesError` when they span two currencies."""
+    if totals is None:
+        return Spending(currency=filters.currency, total=Decimal(0), invoices=0)
+    total, invoices, credit_total, credit_invoices, redacted_total, redacted_invoices, lowest, highest = totals
+    if lowest != highest:
+        raise MixedCurrenciesError(sorted({lowest, highest}, key=_currency_order))
+    return Spending(lowest, total, int(invoices), credit_total or Decimal(0), int(credit_invoices or 0),
+                    redacted_total or Decimal(0), int(redacted_invoices or 0))
+
+
+def _currency_order(currency: str) -> tuple[int, str]:
+    return (CURRENCIES.index(currency) if currency in CURRENCIES else len(CURRENCIES), currency)
+
+
+def _with_datasets(connection: sa.engine.Connection, groups: list[SpendingGroup]) -> list[SpendingGroup]:
+    resource_ids = sorted({resource_id for group in groups for _dataset, resource_id in group.resources})
+    datasets = dict(connection.execute(sa.text(
+        f'SELECT resource_id, dataset_id FROM "{SOURCES_TABLE}" WHERE resource_id = ANY(:ids)'),
+        {"ids": resource_ids}).all())
+    return [replace(group, resources=tuple((datasets.get(resource_id, ""), resource_id)
+                                           for _dataset, resource_id in group.resources)) for group in groups]
+
+
+def _group(group_by: str, row: sa.engine.Row) -> SpendingGroup:
+    if group_by == "month":
+        year, month = row[0], row[1]
+        key = f"{year:04d}-{month:02d}" if year is not None and month is not None else None
+        resources = tuple(("", resource_id) for resource_id in sorted(set(row.extra.split())))
+        return SpendingGroup(key, key, row.amount, row.invoices, year=year, month=month, resources=resources)
+    if group_by == "supplier":
+        key, kind_without_key = row[0], row[1]
+        kind = kind_without_key or _supplier_kind(key)
+        return SpendingGroup(key, row.label, row.amount, row.invoices, kind=kind, number=row.extra)
+    if group_by == "organization":
+        return SpendingGroup(row[0], row.label, row.amount, row.invoices)
+    if group_by == "year":
+        key = str(row[0]) if row[0] is not None else None
+        return SpendingGroup(key, key, row.amount, row.invoices, year=row[0])
+    return SpendingGroup(row[0], row[0], row.amount, row.invoices)
+
+
+def _supplier_kind(key: str) -> str:
+    if key.startswith("internal:"):
+        return "internal"
+    return "ytunnus" if key.startswith("FI") else "orgnr"
+
+
+@dataclass(frozen=True)
+class SupplierMatch:
+    """A supplier found by name or number: what each currency's buyers paid it."""
+
+    key: str
+    name: str | None
+    kind: str
+    currency: str
+    amount: Decimal
+    invoices: int
+    buyers: int
+
+
+def search_suppliers(connection: sa.engine.Connection, text: str, limit: int = 20) -> list[SupplierMatch]:
+    """Suppliers of public rows whose key is the number in ``text`` or whose name contains its words.
+
+    Names are compared without case, vowel marks (å, ä, ö) or company forms ("AB", "Oy"), so "Skolmat Nord"
+    finds "SKOLMAT NORD AB" and "Skolmat-Nörd Ab".
+    """
+    key = supplier_key_from_number(text)
+    if key is not None:
+        condition, parameters = "sp.supplier_key = :key", {"key": key}
+    else:
+        words = normalised_name_words(text)
+        if not words:
+            return []
+        condition = " AND ".join(f"sp.supplier_name ILIKE :word{index}" for index in range(len(words)))
+        parameters = {f"word{index}": _name_pattern(word) for index, word in enumerate(words)}
+    rows = connection.execute(sa.text(
+        "SELECT sp.supplier_key, max(sp.supplier_name), sp.currency, sum(sp.amount), count(*), "
+        f"count(DISTINCT sp.organization_id) {_public_rows(condition)} AND sp.supplier_key IS NOT NULL "
+        "GROUP BY sp.supplier_key, sp.currency ORDER BY 4 DESC, 1 LIMIT :limit"), {**parameters, "limit": limit})
+    return [SupplierMatch(key, name, _supplier_kind(key), currency, amount, invoices, buyers)
+            for key, name, currency, amount, invoices, buyers in rows]
+
+
+# Vowels people type without their marks ("Leverantor" for "Leverantör") or with them: in a word searched for,
+# each matches any one letter, so no function runs on every row (the name is matched with a plain ILIKE).
+MARKED_VOWELS = frozenset("aeiouyåäöáàâéèêëíïóôúüýæø")
+COMPANY_FORMS = frozenset({"ab", "hb", "kb", "oy", "oyj", "ky", "tmi", "ay", "publ", "ltd", "as", "aps", "gmbh"})
+
+
+def normalised_name_words(text: str) -> list[str]:
+    """The words of a supplier name as searched: lower case, no punctuation, no company forms."""
+    words = re.sub(r"[^\w]+", " ", text.lower()).split()
+    return [word for word in words if word not in COMPANY_FORMS][:8]
+
+
+def _name_pattern(word: str) -> str:
+    """An ILIKE pattern finding ``word`` in a name whatever marks its vowels carry."""
+    return "%" + "".join("_" if letter in MARKED_VOWELS else _like_escaped(letter) for letter in word) + "%"
+
+
+def _like_escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def supplier_key_from_number(text: str) -> str | None:
+    """The store's key for an organisation number or Y-tunnus written in ``text``, else None."""
+    compact = re.sub(r"[\s-]", "", text.strip().upper())
+    if re.fullmatch(r"(SE)?(16)?\d{10}(01)?", compact):
+        digits = compact.removeprefix("SE")
+        digits = digits[2:] if len(digits) in (12, 14) and digits.startswith("16") else digits
+        return "SE" + digits[:10]
+    finnish = re.fullmatch(r"(FI)?(\d{7})(\d)", compact)
+    if finnish:
+        return f"FI{finnish.group(2)}-{finnish.group(3)}"
+    return None
