@@ -160,6 +160,10 @@ def _ensure_table(engine: sa.engine.Engine, resource_id: str, fields: list[dict[
     # Also when the table exists: datastore_create then refreshes the data dictionary.
     toolkit.get_action("datastore_create")(
         context, {"resource_id": resource_id, "fields": fields, "force": True, "calculate_record_count": False})
+    # The row-count cache must exist before the load: a reader that finds none counts the table in its own
+    # snapshot and writes that count, which, landing after the load's commit, would say 0 for good.
+    with engine.begin() as connection:
+        connection.execute(sa.text("SELECT cached_table_row_count(:table)"), {"table": resource_id})
 
 
 def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha256: str,
