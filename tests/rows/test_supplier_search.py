@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ckan.plugins.toolkit as toolkit
+import pytest
 from ckan.tests import factories
 
 from tests.rows.invoice_months import month_text, organisation_number, upload_month
 from tests.supplier_invoices import create_supplier_invoice, sysadmin_context
+
+# Each test's catalogue is new; so must its index be.
+pytestmark = pytest.mark.usefixtures("clean_index")
 
 RARE_SUPPLIER = "Skolmat Nordkusten AB"
 RARE_NUMBER = organisation_number(777)

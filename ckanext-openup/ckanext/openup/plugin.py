@@ -13,6 +13,8 @@ from ckanext.openup.invoice_guard import hooks as invoice_guard
 from ckanext.openup.logic import get_validators
 from ckanext.openup.logic.action import get as get_actions
 from ckanext.openup.logic.auth import get as get_auth
+from ckanext.openup.rows import pages as invoice_row_pages
+from ckanext.openup.rows import search_text as invoice_row_search
 from ckanext.openup.rows import triggers as invoice_rows
 from ckanext.openup.search import backend
 
@@ -45,7 +47,7 @@ class OpenUpPlugin(plugins.SingletonPlugin):
         return get_validators()
 
     def get_helpers(self) -> dict:
-        return helpers.get_helpers()
+        return {**helpers.get_helpers(), **invoice_row_pages.get_helpers()}
 
     def get_actions(self) -> dict:
         return get_actions.get_actions()
@@ -84,6 +86,10 @@ class OpenUpPlugin(plugins.SingletonPlugin):
 
     def after_dataset_delete(self, context: dict, data_dict: dict) -> None:
         invoice_rows.dataset_deleted(data_dict.get("id"))
+
+    # Searching for a supplier finds the years whose rows mention it.
+    def before_dataset_index(self, pkg_dict: dict) -> dict:
+        return invoice_row_search.add_supplier_text(pkg_dict)
 
     def get_commands(self) -> list:
         return [admin_cli.openup_admin]
