@@ -38,6 +38,7 @@ def test_supplier_name_finds_the_dataset_whose_rows_mention_it(app, dataset):
 def test_organisation_number_finds_the_dataset(app, dataset):
     upload_month(dataset, 2, with_rare_supplier(2))
     assert found(app, RARE_NUMBER) == [dataset["name"]]
+    assert found(app, f"{RARE_NUMBER[:6]}-{RARE_NUMBER[6:]}") == [dataset["name"]]  # as it is usually written
 
 
 def test_supplier_search_page_lists_the_dataset(app, dataset):

@@ -30,5 +30,23 @@ def year_csv_download(id: str):
     return response
 
 
+# CKAN's DataTables routes let NotAuthorized escape (a 500 with a traceback in the log) when the view's
+# dataset is hidden from the visitor; they are answered 404 here first, as the dataset's own pages are.
+DATATABLES_ENDPOINTS = frozenset({"datatablesview.ajax", "datatablesview.filtered_download"})
+
+
+@invoice_rows.before_app_request
+def refuse_hidden_previews():
+    """Answer 404 for a DataTables request on a view the visitor may not see."""
+    if toolkit.request.endpoint not in DATATABLES_ENDPOINTS:
+        return None
+    view_id = (toolkit.request.view_args or {}).get("resource_view_id")
+    try:
+        toolkit.get_action("resource_view_show")({"user": toolkit.current_user.name}, {"id": view_id})
+    except (toolkit.ObjectNotFound, toolkit.NotAuthorized):
+        return toolkit.abort(404, toolkit._("Resource view not found"))
+    return None
+
+
 invoice_rows.add_url_rule("/dataset/<id>/invoice-rows.csv", view_func=year_csv_download,
                           endpoint="year_csv")
