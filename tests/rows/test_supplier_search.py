@@ -7,7 +7,8 @@ import pytest
 from ckan.tests import factories
 
 from tests.rows.invoice_months import month_text, organisation_number, upload_month
-from tests.supplier_invoices import create_supplier_invoice, sysadmin_context
+from tests.rows.test_invoice_row_pages import finnish_month_text, y_tunnus
+from tests.supplier_invoices import TAMPERE, create_organisation, create_supplier_invoice, sysadmin_context
 
 # Each test's catalogue is new; so must its index be.
 pytestmark = pytest.mark.usefixtures("clean_index")
@@ -39,6 +40,13 @@ def test_organisation_number_finds_the_dataset(app, dataset):
     upload_month(dataset, 2, with_rare_supplier(2))
     assert found(app, RARE_NUMBER) == [dataset["name"]]
     assert found(app, f"{RARE_NUMBER[:6]}-{RARE_NUMBER[6:]}") == [dataset["name"]]  # as it is usually written
+
+
+def test_finnish_business_id_finds_the_dataset(app, clean_db, with_plugins):
+    dataset = create_supplier_invoice(create_organisation(TAMPERE), year=2025, resources=[])
+    upload_month(dataset, 1, finnish_month_text(1, 20))
+    assert found(app, y_tunnus(2)) == [dataset["name"]]
+    assert found(app, "Toimittaja 3 Oy") == [dataset["name"]]
 
 
 def test_supplier_search_page_lists_the_dataset(app, dataset):

@@ -19,8 +19,10 @@ from ckanext.openup.rows import summary
 log = logging.getLogger(__name__)
 
 DATASET_TYPE = "supplier-invoices"
-# A Swedish organisation number is stored as ten digits and often written NNNNNN-NNNN.
-_SWEDISH_NUMBER = re.compile(r"^\d{10}$")
+# A Swedish organisation number is stored as ten digits and often written NNNNNN-NNNN; a Y-tunnus is
+# NNNNNNN-N. A query for either form is split at the hyphen, so the parts are indexed as words too.
+_SWEDISH_NUMBER = re.compile(r"^(\d{6})(\d{4})$")
+_HYPHENATED_NUMBER = re.compile(r"^(\d+)-(\d+)$")
 
 
 def add_supplier_text(pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +32,8 @@ def add_supplier_text(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     terms = summary.supplier_terms(_resource_ids(pkg_dict))
     if not terms:
         return pkg_dict
-    terms += [f"{term[:6]}-{term[6:]}" for term in terms if _SWEDISH_NUMBER.match(term)]
+    terms += [" ".join(found.groups()) for term in terms
+              if (found := _SWEDISH_NUMBER.match(term) or _HYPHENATED_NUMBER.match(term))]
     existing = pkg_dict.get("text") or []
     pkg_dict["text"] = [*(existing if isinstance(existing, list) else [existing]), *terms]
     return pkg_dict

@@ -25,6 +25,7 @@ SUPPLIERS_TABLE = "_openup_row_suppliers"
 WRITE_URL = "ckan.datastore.write_url"
 READ_URL = "ckan.datastore.read_url"
 # Each layout is one country's: its amounts are in that country's currency.
+LAYOUTS_BY_NAME = {layout.name: layout for layout in LAYOUTS.values()}
 CURRENCIES = {layout.name: currency for layout, currency in ((LAYOUTS["se"], "SEK"), (LAYOUTS["fi"], "EUR"))}
 
 
@@ -40,6 +41,7 @@ class RowSummary:
     credit_notes: int
     credit_total: Decimal
     currency: str
+    layout: str  # the name of the OutputLayout the rows were loaded in
 
 
 @dataclass(frozen=True)
@@ -101,43 +103,29 @@ def ensure_tables(connection: sa.engine.Connection) -> None:
 
 def month_summaries(resource_ids: Iterable[str]) -> dict[str, RowSummary]:
     """The figures of each of ``resource_ids`` that has rows (the caller has checked who may see them)."""
-    ids = list(resource_ids)
-    if not ids:
-        return {}
     with _reading() as connection:
-        if connection is None:
-            return {}
-        found = connection.execute(sa.text(
-            "SELECT resource_id, layout, rows, first_date, last_date, total, suppliers, credit_notes, credit_total "
-            f'FROM "{SUMMARY_TABLE}" WHERE resource_id = ANY(:ids)'), {"ids": ids}).all()
-    return {row.resource_id: RowSummary(row.rows, row.first_date, row.last_date, row.total, row.suppliers,
-                                        row.credit_notes, row.credit_total, CURRENCIES.get(row.layout, ""))
-            for row in found}
+        return _month_summaries(connection, list(resource_ids)) if connection is not None else {}
 
 
 def layout_of(resource_ids: Iterable[str]) -> dict[str, OutputLayout]:
     """The layout each of ``resource_ids`` with rows was loaded in."""
-    by_name = {layout.name: layout for layout in LAYOUTS.values()}
-    ids = list(resource_ids)
-    with _reading() as connection:
-        if connection is None or not ids:
-            return {}
-        found = connection.execute(sa.text(
-            f'SELECT resource_id, layout FROM "{SUMMARY_TABLE}" WHERE resource_id = ANY(:ids)'), {"ids": ids}).all()
-    return {row.resource_id: by_name[row.layout] for row in found if row.layout in by_name}
+    return {resource_id: LAYOUTS_BY_NAME[figures.layout]
+            for resource_id, figures in month_summaries(resource_ids).items() if figures.layout in LAYOUTS_BY_NAME}
 
 
 def year_summary(resource_ids: Iterable[str]) -> YearSummary | None:
     """Each loaded month of a dataset and the whole year (suppliers counted once however many months)."""
     ids = list(resource_ids)
-    months = month_summaries(ids)
+    with _reading() as connection:
+        if connection is None:
+            return None
+        months = _month_summaries(connection, ids)
+        suppliers = connection.execute(sa.text(
+            f'SELECT count(DISTINCT supplier_key) FROM "{SUPPLIERS_TABLE}" WHERE resource_id = ANY(:ids)'),
+            {"ids": list(months)}).scalar() if months else 0
     if not months:
         return None
     loaded = {resource_id: months[resource_id] for resource_id in ids if resource_id in months}
-    with _reading() as connection:
-        suppliers = connection.execute(sa.text(
-            f'SELECT count(DISTINCT supplier_key) FROM "{SUPPLIERS_TABLE}" WHERE resource_id = ANY(:ids)'),
-            {"ids": list(loaded)}).scalar() if connection is not None else 0
     figures = list(loaded.values())
     dates = [day for month in figures for day in (month.first_date, month.last_date) if day]
     year = RowSummary(
@@ -147,9 +135,20 @@ def year_summary(resource_ids: Iterable[str]) -> YearSummary | None:
         suppliers=int(suppliers or 0),
         credit_notes=sum(month.credit_notes for month in figures),
         credit_total=sum((month.credit_total for month in figures), Decimal(0)),
-        currency=figures[0].currency)
-    layouts = layout_of(loaded)
-    return YearSummary(loaded, year, layouts[next(iter(loaded))])
+        currency=figures[0].currency, layout=figures[0].layout)
+    return YearSummary(loaded, year, LAYOUTS_BY_NAME[year.layout])
+
+
+def _month_summaries(connection: sa.engine.Connection, ids: list[str]) -> dict[str, RowSummary]:
+    if not ids:
+        return {}
+    found = connection.execute(sa.text(
+        "SELECT resource_id, layout, rows, first_date, last_date, total, suppliers, credit_notes, credit_total "
+        f'FROM "{SUMMARY_TABLE}" WHERE resource_id = ANY(:ids)'), {"ids": ids}).all()
+    return {row.resource_id: RowSummary(row.rows, row.first_date, row.last_date, row.total, row.suppliers,
+                                        row.credit_notes, row.credit_total, CURRENCIES.get(row.layout, ""),
+                                        row.layout)
+            for row in found}
 
 
 def supplier_terms(resource_ids: Iterable[str]) -> list[str]:

@@ -11,8 +11,6 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 
-import sqlalchemy as sa
-
 from ckanext.openup.procurement.layouts import OutputLayout
 from ckanext.openup.rows import summary
 
@@ -36,14 +34,17 @@ def stream_year(resource_ids: Sequence[str], layout: OutputLayout) -> Iterator[s
     yield layout.header_line + "\n"
     width = len(layout.header)
     engine = summary.write_engine()
+    connection = engine.raw_connection()
     try:
-        with engine.connect() as connection:
-            result = connection.execution_options(stream_results=True, yield_per=BATCH_ROWS).execute(
-                sa.text(year_query(resource_ids, layout)))
-            for batch in result.partitions():
-                buffer = io.StringIO()
-                csv.writer(buffer, lineterminator="\n").writerows(
-                    ["" if cell is None else cell for cell in row[:width]] for row in batch)
-                yield buffer.getvalue()
+        # A named cursor is PostgreSQL's server-side cursor: only one batch is ever in this process.
+        cursor = connection.cursor(name="openup_year_csv")
+        cursor.execute(year_query(resource_ids, layout))
+        while batch := cursor.fetchmany(BATCH_ROWS):
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(
+                ["" if cell is None else cell for cell in row[:width]] for row in batch)
+            yield buffer.getvalue()
+        cursor.close()
     finally:
+        connection.close()
         engine.dispose()
