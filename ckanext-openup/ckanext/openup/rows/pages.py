@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as toolkit
 from babel.numbers import format_currency, format_decimal
 
 from ckanext.openup.rows import summary
-from ckanext.openup.rows.search_text import DATASET_TYPE
+from ckanext.openup.rows.loading import DATASET_TYPE
 
 YEAR_CSV_ROUTE = "openup_invoice_rows.year_csv"
 

@@ -14,11 +14,9 @@ from typing import Any
 
 from ckan.lib import search as ckan_search
 
-from ckanext.openup.rows import summary
+from ckanext.openup.rows import loading, summary
 
 log = logging.getLogger(__name__)
-
-DATASET_TYPE = "supplier-invoices"
 # A Swedish organisation number is stored as ten digits and often written NNNNNN-NNNN; a Y-tunnus is
 # NNNNNNN-N. A query for either form is split at the hyphen, so the parts are indexed as words too.
 _SWEDISH_NUMBER = re.compile(r"^(\d{6})(\d{4})$")
@@ -27,7 +25,7 @@ _HYPHENATED_NUMBER = re.compile(r"^(\d+)-(\d+)$")
 
 def add_supplier_text(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """``before_dataset_index``: add the suppliers of the dataset's loaded rows to its ``text`` field."""
-    if pkg_dict.get("type") != DATASET_TYPE:
+    if pkg_dict.get("type") != loading.DATASET_TYPE:
         return pkg_dict
     terms = summary.supplier_terms(_resource_ids(pkg_dict))
     if not terms:

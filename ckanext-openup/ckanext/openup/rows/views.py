@@ -6,7 +6,7 @@ import ckan.plugins.toolkit as toolkit
 from flask import Blueprint, Response, stream_with_context
 
 from ckanext.openup.rows import summary, year_csv
-from ckanext.openup.rows.search_text import DATASET_TYPE
+from ckanext.openup.rows.loading import DATASET_TYPE
 
 invoice_rows = Blueprint("openup_invoice_rows", __name__)
 
