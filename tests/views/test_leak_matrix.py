@@ -8,6 +8,7 @@ a public dataset, and a plain member of the owning organisation sees the private
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import ckan.plugins.toolkit as toolkit
@@ -53,10 +54,13 @@ def catalogue():
             )
             # A month with rows in the DataStore, the marker in a supplier's name (last resource).
             rows = month_text(1, 30, year=year).replace("Leverantör 0 AB", f"Leverantör {marker} AB")
-            upload_month(datasets[state], 1, rows, year=year)
+            month = upload_month(datasets[state], 1, rows, year=year)
             datasets[state] = toolkit.get_action("package_show")(sysadmin_context(), {"id": datasets[state]["id"]})
+            [view] = toolkit.get_action("resource_view_list")(sysadmin_context(), {"id": month["id"]})
+            datasets[state]["rows_view_id"] = view["id"]  # the month's DataTables preview
         toolkit.get_action("package_delete")(sysadmin_context(), {"id": datasets["deleted"]["id"]})
-        datasets["deleted"] = toolkit.get_action("package_show")(sysadmin_context(), {"id": datasets["deleted"]["id"]})
+        datasets["deleted"] = dict(toolkit.get_action("package_show")(
+            sysadmin_context(), {"id": datasets["deleted"]["id"]}), rows_view_id=datasets["deleted"]["rows_view_id"])
         create_supplier_invoice(vasteras, year=2025)
 
         other_org_admin = factories.User(name="vasteras-admin")
@@ -105,12 +109,15 @@ def _site_catalogue(extension: str, rdf_format: str) -> Callable:
     return surface
 
 
-def _addressed(path_template: str) -> Callable:
-    """A URL naming the dataset itself (a hidden one must be refused)."""
+def _addressed(path_template: str, **form: str) -> Callable:
+    """A URL naming the dataset itself (a hidden one must be refused); POSTed when there is a form."""
     def surface(app, token, dataset):
         path = path_template.format(id=dataset["id"], name=dataset["name"],
                                     resource_id=dataset["resources"][0]["id"],
-                                    rows_id=dataset["resources"][-1]["id"])
+                                    rows_id=dataset["resources"][-1]["id"], view_id=dataset["rows_view_id"])
+        if form:
+            return [app.post(path, data=form, headers={"Authorization": token} if token else {},
+                             follow_redirects=True)]
         return [_get(app, path, token)]
     return surface
 
@@ -141,6 +148,12 @@ LISTINGS = {
     "organisation atom feed": _listing("/feeds/organization/sundsvall.atom"),
     "api datastore_search_sql table list": _api("datastore_search_sql", sql='SELECT * FROM "_table_metadata"'),
     "api datastore_search_sql rows bookkeeping": _api("datastore_search_sql", sql='SELECT * FROM "_openup_rows"'),
+    "api datastore_search_sql row summaries": _api("datastore_search_sql",
+                                                   sql='SELECT * FROM "_openup_row_summaries"'),
+    "api datastore_search_sql row suppliers": _api("datastore_search_sql", sql='SELECT * FROM "_openup_row_suppliers"'),
+    # Suppliers named in a month's rows make a dataset findable (by those who may see it).
+    "api package_search by supplier": _api("package_search", q="Leverantör", include_private="true", rows=1000),
+    "search page by supplier": _listing("/dataset/", query_string={"q": "Leverantör"}),
 }
 ADDRESSED = {
     "dataset rdf": _addressed("/dataset/{id}.rdf"),
@@ -158,19 +171,30 @@ ADDRESSED = {
     "api datastore_info": _addressed("/api/3/action/datastore_info?id={rows_id}"),
     "datastore dump csv": _addressed("/datastore/dump/{rows_id}?format=csv"),
     "rows resource page": _addressed("/supplier-invoices/{name}/resource/{rows_id}"),
+    "rows preview": _addressed("/dataset/{id}/resource/{rows_id}/view/{view_id}"),
+    "rows preview data": _addressed("/datatables/ajax/{view_id}", draw="1", start="0", length="100",
+                                    **{"search[value]": ""}),
+    "rows preview download": _addressed("/datatables/filtered-download/{view_id}", format="csv", params=json.dumps(
+        {"search": {"value": ""}, "order": [], "visible": [True] * 20, "columns": []})),
+    "year csv": _addressed("/dataset/{name}/invoice-rows.csv"),
+    "year csv by id": _addressed("/dataset/{id}/invoice-rows.csv"),
 }
 # The DataStore answers a refused SQL query with 409 (its validation error) as well as 403.
 DATASTORE_SURFACES = ("api datastore_search_sql", "api datastore_search_sql table list",
-                      "api datastore_search_sql rows bookkeeping")
+                      "api datastore_search_sql rows bookkeeping", "api datastore_search_sql row summaries",
+                      "api datastore_search_sql row suppliers")
 SURFACES = {**LISTINGS, **ADDRESSED}
 # Refused to everyone but a sysadmin: the DataStore's own tables (which resources have rows, and files' hashes).
-REFUSED_TO_ALL = ("api datastore_search_sql table list", "api datastore_search_sql rows bookkeeping")
+REFUSED_TO_ALL = ("api datastore_search_sql table list", "api datastore_search_sql rows bookkeeping",
+                  "api datastore_search_sql row summaries", "api datastore_search_sql row suppliers")
 # What shows the public dataset where neither its marker nor its name is in the answer.
-CONTROL_EVIDENCE = {"api datastore_info": '"belopp"'}
+CONTROL_EVIDENCE = {"api datastore_info": '"belopp"', "rows preview": "belopp"}
 # Where CKAN shows a private dataset to the members of its organisation (feeds and catalogues never do).
 OWNERS_SEE_PRIVATE = ("api package_search", "api package_search by organisation", "search page",
                       "organisation page", "dataset page", "dataset rdf", "api package_show",
-                      "api datastore_search", "api datastore_search_sql", "datastore dump csv")
+                      "api datastore_search", "api datastore_search_sql", "datastore dump csv",
+                      "api package_search by supplier", "search page by supplier", "rows preview data",
+                      "rows preview download", "year csv")
 
 
 def _leaks(responses: list, dataset: dict, state: str, surface: str) -> list[str]:

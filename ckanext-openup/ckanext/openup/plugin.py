@@ -14,6 +14,8 @@ from ckanext.openup.invoice_guard import packages as invoice_guard_packages
 from ckanext.openup.logic import get_validators
 from ckanext.openup.logic.action import get as get_actions
 from ckanext.openup.logic.auth import get as get_auth
+from ckanext.openup.rows import pages as invoice_row_pages
+from ckanext.openup.rows import search_text as invoice_row_search
 from ckanext.openup.rows import triggers as invoice_rows
 from ckanext.openup.search import backend
 from ckanext.openup.spending import action as spending_action
@@ -50,7 +52,7 @@ class OpenUpPlugin(plugins.SingletonPlugin):
         return get_validators()
 
     def get_helpers(self) -> dict:
-        return {**helpers.get_helpers(), **spending_helpers.get_helpers()}
+        return {**helpers.get_helpers(), **spending_helpers.get_helpers(), **invoice_row_pages.get_helpers()}
 
     def get_actions(self) -> dict:
         return {**get_actions.get_actions(), **invoice_guard_packages.get_actions(), **spending_action.get_actions()}
@@ -96,6 +98,10 @@ class OpenUpPlugin(plugins.SingletonPlugin):
 
     def after_dataset_update(self, context: dict, data_dict: dict) -> None:
         invoice_rows.dataset_saved(data_dict)
+
+    # Searching for a supplier finds the years whose rows mention it.
+    def before_dataset_index(self, pkg_dict: dict) -> dict:
+        return invoice_row_search.add_supplier_text(pkg_dict)
 
     def get_commands(self) -> list:
         return [admin_cli.openup_admin]

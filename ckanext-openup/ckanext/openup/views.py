@@ -7,6 +7,7 @@ from ckanext.dcat.utils import CONTENT_TYPES, parse_accept_header
 from flask import Blueprint, Response, make_response, stream_with_context
 
 from ckanext.openup import harvest_feed
+from ckanext.openup.rows.views import invoice_rows
 
 harvest = Blueprint("openup_harvest", __name__)
 
@@ -71,4 +72,4 @@ def _messages(error: toolkit.ValidationError) -> str:
 
 
 def get_blueprints() -> list[Blueprint]:
-    return [harvest, readiness]
+    return [harvest, readiness, invoice_rows]

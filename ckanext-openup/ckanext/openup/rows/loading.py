@@ -23,7 +23,7 @@ from ckan.lib.uploader import get_resource_uploader
 
 from ckanext.openup import organisations
 from ckanext.openup.procurement.prepared import file_sha256
-from ckanext.openup.rows import spending_store
+from ckanext.openup.rows import after_load, spending_store, summary
 from ckanext.openup.rows.dictionary import datastore_fields
 from ckanext.openup.rows.reading import TypedRows, read_typed_rows
 
@@ -113,6 +113,7 @@ def load_resource(resource_id: str, force: bool = False) -> LoadedRows | None:
                 _ensure_table(engine, resource_id, datastore_fields(typed.layout))
                 source = spending_store.source_of(resource, dataset, organisation)
                 _swap_rows(engine, resource_id, typed, sha256, source)
+                after_load.rows_loaded(resource_id, dataset["id"])
         finally:
             typed.close()
     finally:
@@ -136,6 +137,7 @@ def remove_rows(resource_id: str) -> None:
             connection.execute(sa.text(f'DELETE FROM "{BOOKKEEPING_TABLE}" WHERE resource_id = :id'),
                                {"id": resource_id})
             spending_store.remove_resource(connection, resource_id)
+            summary.forget(connection, resource_id)
     finally:
         engine.dispose()
 
@@ -185,6 +187,7 @@ def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha
             f"SELECT {columns}, {_search_vector(typed.layout.header)} FROM {STAGING_TABLE}"))
         # The DataStore answers `total` from this cache.
         connection.execute(sa.text("SELECT update_cached_table_row_count(:table)"), {"table": resource_id})
+        summary.record(connection, resource_id, typed.layout)
         _ensure_bookkeeping(connection)
         connection.execute(sa.text(
             f'INSERT INTO "{BOOKKEEPING_TABLE}" (resource_id, sha256, rows, total_amount, loaded) '
