@@ -14,7 +14,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ckanext.openup.demo.invoices import month_csv
-from tests.browser.chromium import require_chromium, screenshot, start_chromium
+from tests.browser.chromium import require_chromium, screenshot
 from tests.live_ckan import LiveCkan
 from tests.supplier_invoices import SUNDSVALL, supplier_invoice
 
@@ -47,13 +47,6 @@ def month(site):
     assert response.json()["success"], response.text
     return dataset, response.json()["result"]
 
-
-@pytest.fixture
-def browser():
-    driver = start_chromium()
-    driver.implicitly_wait(5)
-    yield driver
-    driver.quit()
 
 
 def test_visitor_browses_a_months_rows_in_the_preview(site, month, browser):
