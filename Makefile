@@ -34,6 +34,7 @@ benchmarks: $(INSTALLED)
 	$(VENV)/bin/python benchmarks/check.py
 	$(VENV)/bin/python benchmarks/feed.py
 	$(VENV)/bin/python benchmarks/rows.py
+	$(VENV)/bin/python benchmarks/spending.py
 
 ## i18n: collect the texts to translate, update the sv and fi catalogues, compile them (commit the .po and .mo)
 I18N := ckanext-openup/ckanext/openup/i18n
