@@ -1,4 +1,4 @@
-"""The year's rows as one CSV download (thin: who may see the dataset is package_show's answer)."""
+"""Routes of the invoice rows: the year as one CSV, and CKAN's DataTables routes kept to visible datasets."""
 
 from __future__ import annotations
 
