@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from decimal import Decimal
 
 import ckan.plugins.toolkit as toolkit
@@ -67,6 +68,34 @@ def test_month_replaced_with_a_broken_file_keeps_its_old_rows(dataset):
     assert totals(resource["id"]) == before
     replace_month(resource, month_text(3, 250, seed=1))
     assert totals(resource["id"])[0] == 250
+
+
+def test_reader_during_a_replacement_sees_the_old_month_or_the_new_never_a_part(dataset):
+    resource = upload_month(dataset, 4, month_text(4, 3000))
+    engine = sa.create_engine(toolkit.config["ckan.datastore.read_url"], poolclass=sa.pool.NullPool)
+    query = sa.text(f'SELECT count(*), sum(belopp) FROM "{resource["id"]}"')
+
+    def month_now() -> tuple[int, Decimal]:
+        with engine.begin() as connection:  # one short transaction a look, as a web request reads
+            return tuple(connection.execute(query).one())
+
+    old, seen, done = month_now(), [], threading.Event()
+
+    def keep_reading() -> None:
+        while not done.is_set():
+            seen.append(month_now())
+
+    reader = threading.Thread(target=keep_reading)
+    reader.start()
+    try:
+        replace_month(resource, month_text(4, 2000, seed=2))
+    finally:
+        done.set()
+        reader.join()
+    new = month_now()
+    engine.dispose()
+    assert new[0] == 2000 and seen
+    assert set(seen) <= {old, new}
 
 
 def test_month_with_a_personnummer_never_reaches_the_datastore(dataset):

@@ -173,21 +173,14 @@ def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha
     table = f'"{resource_id}"'
     columns = ", ".join(f'"{written}"' for written in typed.layout.header)
     with engine.begin() as connection:
-        # Staged first (typed, so a value the column refuses fails here, before the old rows are touched),
-        # then moved in one INSERT that also fills the search vector the DataStore's trigger would have
-        # made row by row in PL/pgSQL (that trigger took two thirds of the load; it skips rows that have one).
+        # Staged first (typed, so a value the column refuses fails here, before the old rows are touched).
         connection.execute(sa.text(f"CREATE TEMPORARY TABLE {STAGING_TABLE} ON COMMIT DROP AS "
                                    f"SELECT {columns} FROM {table} WITH NO DATA"))
         cursor = connection.connection.dbapi_connection.cursor()
         cursor.copy_expert(f"COPY {STAGING_TABLE} ({columns}) FROM STDIN WITH (FORMAT csv)", typed.csv_file)
-        connection.execute(sa.text(f"DELETE FROM {table}"))
-        connection.execute(sa.text("SET LOCAL datestyle = 'ISO'"))  # dates in the vector as the trigger's JSON has them
-        connection.execute(sa.text(
-            f"INSERT INTO {table} ({columns}, _full_text) "
-            f"SELECT {columns}, {_search_vector(typed.layout.header)} FROM {STAGING_TABLE}"))
-        # The DataStore answers `total` from this cache.
-        connection.execute(sa.text("SELECT update_cached_table_row_count(:table)"), {"table": resource_id})
-        summary.record(connection, resource_id, typed.layout)
+        # The figures and the spending store read the staged rows, before the month's table is locked.
+        summary.record(connection, resource_id, typed.layout, rows_table=STAGING_TABLE)
+        spending_store.replace_rows(connection, source, typed.layout, rows_table=STAGING_TABLE)
         _ensure_bookkeeping(connection)
         connection.execute(sa.text(
             f'INSERT INTO "{BOOKKEEPING_TABLE}" (resource_id, sha256, rows, total_amount, loaded) '
@@ -195,7 +188,26 @@ def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha
             "sha256 = excluded.sha256, rows = excluded.rows, total_amount = excluded.total_amount, "
             "loaded = excluded.loaded"),
             {"id": resource_id, "sha256": sha256, "rows": typed.rows, "total": typed.total_amount})
-        spending_store.replace_rows(connection, source, typed.layout)  # the store swaps with the DataStore
+        # The month's table is emptied and filled under an exclusive lock: readers wait for the commit and
+        # then see the new month, never a part of it. Its full-text index is built once over the new rows
+        # (kept up row by row it was a third of the load), and the INSERT fills the search vector the
+        # DataStore's trigger would have made row by row in PL/pgSQL (it skips rows that have one).
+        full_text_indexes = connection.execute(sa.text(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i "
+            "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+            "WHERE i.indrelid = to_regclass(:table) AND a.attname = '_full_text'"),
+            {"table": f"public.{table}"}).all()
+        connection.execute(sa.text(f"TRUNCATE {table}"))
+        for name, _definition in full_text_indexes:
+            connection.execute(sa.text(f"DROP INDEX {name}"))
+        connection.execute(sa.text("SET LOCAL datestyle = 'ISO'"))  # dates in the vector as the trigger's JSON has them
+        connection.execute(sa.text(
+            f"INSERT INTO {table} ({columns}, _full_text) "
+            f"SELECT {columns}, {_search_vector(typed.layout.header)} FROM {STAGING_TABLE}"))
+        for _name, definition in full_text_indexes:
+            connection.execute(sa.text(definition))
+        # The DataStore answers `total` from this cache.
+        connection.execute(sa.text("SELECT update_cached_table_row_count(:table)"), {"table": resource_id})
 
 
 def _search_vector(header: tuple[str, ...]) -> str:

@@ -118,10 +118,14 @@ def ensure_tables(connection: sa.engine.Connection) -> None:
     connection.execute(sa.text(f"REVOKE ALL ON {SOURCES_TABLE}, {SPENDING_TABLE} FROM {revoked}"))
 
 
-def replace_rows(connection: sa.engine.Connection, source: Source, layout: OutputLayout) -> None:
-    """Replace the store's rows of ``source`` with those now in its DataStore table (same transaction)."""
+def replace_rows(connection: sa.engine.Connection, source: Source, layout: OutputLayout,
+                 rows_table: str | None = None) -> None:
+    """Replace the store's rows of ``source`` with its new rows (in the DataStore load's transaction).
+
+    They are read from ``rows_table`` (the load's staging table) when given, else from its DataStore table.
+    """
     ensure_tables(connection)
-    table = f'"{source.resource_id}"'
+    table = rows_table or f'"{source.resource_id}"'
     written = {spec: name for name, spec in layout.columns}
 
     def column(spec: str) -> str:

@@ -53,12 +53,16 @@ class YearSummary:
     layout: OutputLayout
 
 
-def record(connection: sa.engine.Connection, resource_id: str, layout: OutputLayout) -> None:
-    """Work out the figures of the rows just put in ``resource_id``'s table and keep them (same transaction)."""
+def record(connection: sa.engine.Connection, resource_id: str, layout: OutputLayout,
+           rows_table: str | None = None) -> None:
+    """Work out the figures of ``resource_id``'s new rows and keep them (in the load's transaction).
+
+    The rows are read from ``rows_table`` (the load's staging table) when given, else from the month's table.
+    """
     ensure_tables(connection)
     column = {spec: f'"{written}"' for written, spec in layout.columns}
     amount, supplier_id, supplier = column["belopp"], column["leverantor_id"], column["leverantor"]
-    table, key = f'"{resource_id}"', f"coalesce({supplier_id}, {supplier})"
+    table, key = rows_table or f'"{resource_id}"', f"coalesce({supplier_id}, {supplier})"
     parameters = {"id": resource_id, "layout": layout.name}
     connection.execute(sa.text(
         f'INSERT INTO "{SUMMARY_TABLE}" (resource_id, layout, rows, first_date, last_date, total, suppliers, '

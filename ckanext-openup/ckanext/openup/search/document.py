@@ -104,7 +104,9 @@ def _copy_fields(fields: dict[str, list[str]]) -> None:
 def _field_values(name: str, value: Any) -> list[str]:
     items = value if isinstance(value, (list, tuple, set)) else [value]
     kind = kind_of(name)
-    values = []
+    # A set of values in their order, as Solr counts a document once per facet value (a dict, not a
+    # list: the ``text`` of an invoice dataset holds thousands of supplier names).
+    values: dict[str, None] = {}
     for item in items:
         text = _as_text(item)
         if text is None:
@@ -113,9 +115,9 @@ def _field_values(name: str, value: Any) -> list[str]:
             text = dates.normalise(text)
         elif kind is Kind.NUMBER:
             text = text if _is_number(text) else None
-        if text is not None and text not in values:
-            values.append(text)  # a set of values, as Solr counts a document once per facet value
-    return values
+        if text is not None:
+            values[text] = None
+    return list(values)
 
 
 def _as_text(item: Any) -> str | None:
