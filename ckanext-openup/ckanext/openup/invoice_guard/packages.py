@@ -18,6 +18,7 @@ from ckanext.openup.invoice_guard import hooks
 @toolkit.chained_action
 def package_create(original_action: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
     """Read the files of a new supplier-invoice dataset's resources before it is created."""
+    _refuse_odd_references(data_dict)
     if data_dict.get("resources"):
         # Before any file is fetched: who may not create the dataset gets nothing read for them.
         toolkit.check_access("package_create", context, data_dict)
@@ -28,10 +29,18 @@ def package_create(original_action: Any, context: dict[str, Any], data_dict: dic
 @toolkit.chained_action
 def package_update(original_action: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
     """Read the new or replaced files among a supplier-invoice dataset's resources before it is saved."""
+    _refuse_odd_references(data_dict)
     if isinstance(data_dict.get("resources"), list) and data_dict.get("id", data_dict.get("name")):
         toolkit.check_access("package_update", context, data_dict)
         hooks.before_dataset_save(context, data_dict, _saved_invoice_dataset(data_dict))
     return original_action(context, data_dict)
+
+
+def _refuse_odd_references(data_dict: dict[str, Any]) -> None:
+    # CKAN core looks an id or name that is a list, object or number up as it is and answers 500.
+    odd = [field for field in ("id", "name") if field in data_dict and not isinstance(data_dict[field], str)]
+    if odd:
+        raise toolkit.ValidationError({field: [toolkit._("Must be a text value")] for field in odd})
 
 
 def _saved_invoice_dataset(data_dict: dict[str, Any]) -> dict[str, Any] | None:
