@@ -38,7 +38,8 @@ def package_update(original_action: Any, context: dict[str, Any], data_dict: dic
 
 def _refuse_odd_references(data_dict: dict[str, Any]) -> None:
     # CKAN core looks an id or name that is a list, object or number up as it is and answers 500.
-    odd = [field for field in ("id", "name") if field in data_dict and not isinstance(data_dict[field], str)]
+    odd = [field for field in ("id", "name") if data_dict.get(field) is not None
+           and not isinstance(data_dict[field], str)]
     if odd:
         raise toolkit.ValidationError({field: [toolkit._("Must be a text value")] for field in odd})
 
