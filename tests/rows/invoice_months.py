@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as toolkit
 from stdnum import luhn
 from werkzeug.datastructures import FileStorage
 
+from ckanext.openup.procurement.layouts import FINNISH
 from tests.publishing.invoices import HEADER
 from tests.supplier_invoices import sysadmin_context
 
@@ -57,3 +58,11 @@ def replace_month(resource: dict[str, Any], text: str, **fields: Any) -> dict[st
     name = f"leverantorsfakturor-{YEAR}-{resource['period'][-2:]}.csv"
     return toolkit.get_action("resource_patch")(sysadmin_context(), {
         "id": resource["id"], "upload": upload(text, name), "url": name, **fields})
+
+
+def finnish_text(rows: list[tuple[str, str, str, Decimal | str, str]]) -> str:
+    """A prepared Finnish (Kuntaliitto) month of Tampere: one line per (supplier, Y-tunnus, invoice, amount, date)."""
+    lines = [FINNISH.header_line]
+    for name, supplier_id, invoice, amount, day in rows:
+        lines.append(f"837,Tampere,0211675-2,Kasvatus,{name},{supplier_id},4300,Palvelut,{invoice},{amount},{day}")
+    return "\n".join(lines) + "\n"

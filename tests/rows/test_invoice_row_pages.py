@@ -6,15 +6,13 @@ import json
 from decimal import Decimal
 
 import ckan.plugins.toolkit as toolkit
-import pytest
 from bs4 import BeautifulSoup
 from ckan.tests import factories
 
-from ckanext.openup.procurement.layouts import FINNISH
 from ckanext.openup.rows.rebuild import rebuild_rows
 from tests.rows.expected import ExpectedSummary, expected_summary
-from tests.rows.invoice_months import SUPPLIERS, month_text, replace_month, upload_month
-from tests.supplier_invoices import TAMPERE, create_organisation, create_supplier_invoice, sysadmin_context
+from tests.rows.invoice_months import SUPPLIERS, finnish_text, month_text, replace_month, upload_month
+from tests.supplier_invoices import create_supplier_invoice, sysadmin_context
 
 
 def views_of(resource_id: str) -> list[dict]:
@@ -118,19 +116,13 @@ def y_tunnus(serial: int) -> str:
 
 
 def finnish_month_text(month: int, rows: int) -> str:
-    lines = [FINNISH.header_line]
-    for number in range(rows):
-        amount = Decimal(500 + number * 101) + Decimal(number % 100) / 100
-        if number % 5 == 4:
-            amount = -amount
-        lines.append(f"837,Tampere,0211675-2,Kasvatus,Toimittaja {number % 4} Oy,{y_tunnus(number % 4)},4300,"
-                     f"Palvelut,{month}{number:04d},{amount},2025-{month:02d}-{1 + number % 28:02d}")
-    return "\n".join(lines) + "\n"
+    def amount(number: int) -> Decimal:
+        value = Decimal(500 + number * 101) + Decimal(number % 100) / 100
+        return -value if number % 5 == 4 else value
 
+    return finnish_text([(f"Toimittaja {number % 4} Oy", y_tunnus(number % 4), f"{month}{number:04d}", amount(number),
+                          f"2025-{month:02d}-{1 + number % 28:02d}") for number in range(rows)])
 
-@pytest.fixture
-def tampere_dataset(clean_db, with_plugins):
-    return create_supplier_invoice(create_organisation(TAMPERE), year=2025, resources=[])
 
 
 def test_finnish_page_shows_the_total_in_euros(app, tampere_dataset):

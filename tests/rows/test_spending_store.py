@@ -11,17 +11,13 @@ import sqlalchemy as sa
 
 from ckanext.openup.rows.rebuild import rebuild_rows
 from tests.publishing.invoices import HEADER
-from tests.rows.invoice_months import SUPPLIERS, month_text, replace_month, upload, upload_month
+from tests.rows.invoice_months import SUPPLIERS, finnish_text, month_text, replace_month, upload, upload_month
 from tests.supplier_invoices import (
-    TAMPERE,
     VASTERAS,
     create_organisation,
     create_supplier_invoice,
     sysadmin_context,
 )
-
-FINNISH_HEADER = ("Kuntanumero,Kunnan nimi,Kunnan y-tunnus,Vastuualue,Toimittajan nimi,Toimittajan y-tunnus,"
-                  "Tili,Tilin nimi,Tositenumero,Laskun summa ilman ALV,Kirjauspäivämäärä")
 
 
 def store(statement: str, **params: Any) -> list[sa.Row]:
@@ -166,21 +162,14 @@ def test_supplier_keys_valid_numbers_are_shared_internal_ones_never(dataset, sun
 
 
 def finnish_rows(suppliers: list[tuple[str, str]]) -> str:
-    lines = [FINNISH_HEADER]
-    for number, (name, supplier_id) in enumerate(suppliers):
-        lines.append(f"837,Tampere,0211675-2,Kasvatus,{name},{supplier_id},4300,Palvelut,{number},"
-                     f"{200 + number}.25,2025-01-{1 + number:02d}")
-    return "\n".join(lines) + "\n"
+    return finnish_text([(name, supplier_id, str(number), f"{200 + number}.25", f"2025-01-{1 + number:02d}")
+                         for number, (name, supplier_id) in enumerate(suppliers)])
 
 
-@pytest.fixture
-def tampere_invoices(clean_db, with_plugins):
-    return create_supplier_invoice(create_organisation(TAMPERE), year=2025, resources=[])
 
-
-def test_finnish_rows_keyed_by_y_tunnus_sole_traders_without_key_all_in_euros(tampere_invoices, dataset):
+def test_finnish_rows_keyed_by_y_tunnus_sole_traders_without_key_all_in_euros(tampere_dataset, dataset):
     tampere_month = toolkit.get_action("resource_create")(sysadmin_context(), {
-        "package_id": tampere_invoices["id"], "name": "2025-01", "format": "CSV", "period": "2025-01",
+        "package_id": tampere_dataset["id"], "name": "2025-01", "format": "CSV", "period": "2025-01",
         "upload": upload(finnish_rows([("Oy Esimerkki Ab", "0144411-3"), ("Toiminimiyrittäjä", ""),
                                      ("Kotikunnan Kirjasto", "")]),
                          "ostolaskut-2025-01.csv"),
