@@ -23,9 +23,7 @@ afterwards (outside the timing) to check both deliver the same datasets.
 from __future__ import annotations
 
 import argparse
-import functools
 import html
-import importlib.util
 import json
 import logging
 import os
@@ -37,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import invoice_fixtures  # noqa: E402 - a sibling module: benchmarks run as scripts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -155,25 +155,16 @@ def _purge_organisation(name: str) -> None:
     toolkit.get_action("organization_purge")(dict(context), {"id": group.id})
 
 
-@functools.cache
-def _test_data() -> Any:
-    """tests/supplier_invoices.py, loaded by path: CKAN puts its own ``tests`` package on the import path."""
-    spec = importlib.util.spec_from_file_location("openup_supplier_invoices", ROOT / "tests" / "supplier_invoices.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _organisation_fields(name: str) -> dict[str, Any]:
     title = "Sundsvalls kommun" if name == ORGANISATION else "Sundsvalls kommun (uppvärmning)"
-    return dict(_test_data().SUNDSVALL, name=name, title=title)
+    return dict(invoice_fixtures.supplier_invoices().SUNDSVALL, name=name, title=title)
 
 
 def supplier_invoice(organisation: dict[str, Any], number: int) -> dict[str, Any]:
     """The ``number``-th yearly dataset: the tests' realistic supplier invoices, one file a month."""
     year = 1990 + number % 37
     name = f"{organisation['name']}-supplier-invoices-{number:05d}"
-    dataset = _test_data().supplier_invoice(organisation, year=year, name=name)
+    dataset = invoice_fixtures.supplier_invoices().supplier_invoice(organisation, year=year, name=name)
     template = dataset["resources"][0]
     dataset["resources"] = [
         dict(template, name=f"{year}-{month:02d}", description=f"Leverantörsfakturor {year}-{month:02d}",

@@ -33,8 +33,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import csv
-import functools
-import importlib.util
 import json
 import logging
 import os
@@ -46,6 +44,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import invoice_fixtures  # noqa: E402 - a sibling module: benchmarks run as scripts
 
 ROOT = Path(__file__).resolve().parents[1]
 XLOADER_TARGET = ROOT / ".xloader-bench"
@@ -181,19 +181,9 @@ def start_ckan(database: str, fresh: bool = False, datastore: bool = True) -> An
 
 
 def site_context() -> dict[str, Any]:
-    import ckan.plugins.toolkit as toolkit
+    from ckanext.openup.rows.loading import site_context as loading_site_context
 
-    site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
-
-
-@functools.cache
-def _test_data() -> Any:
-    """tests/supplier_invoices.py, loaded by path: CKAN puts its own ``tests`` package on the import path."""
-    spec = importlib.util.spec_from_file_location("openup_supplier_invoices", ROOT / "tests" / "supplier_invoices.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return loading_site_context()
 
 
 def prepare(database: str, files: list[Path], typed_months: int) -> dict[str, list[str]]:
@@ -203,8 +193,9 @@ def prepare(database: str, files: list[Path], typed_months: int) -> dict[str, li
     from werkzeug.datastructures import FileStorage
 
     organisation = toolkit.get_action("organization_create")(
-        site_context(), dict(_test_data().SUNDSVALL, name=ORGANISATION, title="Sundsvalls kommun"))
-    ours = toolkit.get_action("package_create")(site_context(), _test_data().supplier_invoice(
+        site_context(),
+        dict(invoice_fixtures.supplier_invoices().SUNDSVALL, name=ORGANISATION, title="Sundsvalls kommun"))
+    ours = toolkit.get_action("package_create")(site_context(), invoice_fixtures.supplier_invoices().supplier_invoice(
         organisation, year=YEAR, name=OURS_DATASET, resources=[]))
     resources: dict[str, list[str]] = {"ours": [], "xloader": [], "xloader_typed": []}
     for month, path in enumerate(files, start=1):
@@ -220,7 +211,7 @@ def prepare(database: str, files: list[Path], typed_months: int) -> dict[str, li
          "url": f"https://example.org/rowsbench/{way}/{path.name}"}
         for way, count in (("xloader", len(files)), ("xloader_typed", typed_months))
         for month, path in enumerate(files[:count], start=1)]
-    copies = toolkit.get_action("package_create")(site_context(), _test_data().supplier_invoice(
+    copies = toolkit.get_action("package_create")(site_context(), invoice_fixtures.supplier_invoices().supplier_invoice(
         organisation, year=YEAR, name=XLOADER_DATASET, resources=links))
     for created in copies["resources"]:
         resources["xloader_typed" if created["name"].startswith("xloader_typed") else "xloader"].append(created["id"])
