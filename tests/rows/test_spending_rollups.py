@@ -40,6 +40,19 @@ def assert_rollups_equal_rows() -> None:
     summed = store(f"SELECT {keys}, {_SUMS} FROM _openup_spending JOIN _openup_spending_sources src "
                    f"USING (resource_id, organization_id, currency) WHERE src.public GROUP BY {keys} ORDER BY {keys}")
     assert public == summed
+    keys = "currency, year, supplier_key, supplier_kind"
+    catalogue = store(f"SELECT {keys}, buyers, {_MEASURES} FROM _openup_spending_catalogue_suppliers ORDER BY {keys}")
+    summed = store(f"SELECT {keys}, count(DISTINCT organization_id), {_SUMS} FROM _openup_spending "
+                   f"JOIN _openup_spending_sources src USING (resource_id, organization_id, currency) WHERE src.public "
+                   f"GROUP BY {keys} ORDER BY {keys}")
+    assert catalogue == summed
+    directory = store("SELECT currency, supplier_key, name_search FROM _openup_supplier_directory "
+                      "ORDER BY 1, 2, 3")
+    names = store("SELECT DISTINCT currency, supplier_key, translate(lower(supplier_name), 'åäöáàâéèêëíïóôúüýæø', "
+                  "'aaoaaaeeeeiioouuyao') FROM _openup_spending JOIN _openup_spending_sources src "
+                  "USING (resource_id, organization_id, currency) WHERE src.public AND supplier_key IS NOT NULL "
+                  "ORDER BY 1, 2, 3")
+    assert directory == names
 
 
 def public_supplier_total() -> int:
@@ -77,7 +90,7 @@ def test_rollups_follow_a_dataset_made_private_and_public_again(dataset, sundsva
 
 def test_rebuild_makes_damaged_rollups_equal_the_rows_again(dataset, sundsvall):
     upload_month(dataset, 4, month_text(4, 100))
-    for table in (*PER_FILE, "_openup_spending_public_suppliers"):
+    for table in (*PER_FILE, "_openup_spending_public_suppliers", "_openup_spending_catalogue_suppliers"):
         store(f"UPDATE {table} SET amount = amount + 1, rows = rows + 1")
     rebuild_rows(sundsvall["name"])
     assert_rollups_equal_rows()
@@ -85,7 +98,8 @@ def test_rebuild_makes_damaged_rollups_equal_the_rows_again(dataset, sundsvall):
 
 def test_store_from_before_the_rollups_gets_them_summed_on_first_use(dataset):
     upload_month(dataset, 5, month_text(5, 80))
-    store("DROP TABLE " + ", ".join((*PER_FILE, "_openup_spending_public_suppliers")))
+    store("DROP TABLE " + ", ".join((*PER_FILE, "_openup_spending_public_suppliers",
+                                     "_openup_spending_catalogue_suppliers", "_openup_supplier_directory")))
     upload_month(dataset, 6, month_text(6, 40))
     assert_rollups_equal_rows()
     assert public_supplier_total() == 120

@@ -6,11 +6,12 @@ account, unit or supplier. These are rebuilt from the file's store rows in the s
 or deletes them, so they always equal the rows (numeric sums, never floating point), and they carry
 ``resource_id`` so visibility is still ``_openup_spending_sources WHERE public``.
 
-Catalogue-wide supplier questions would still read every file's supplier rollup, so one more table,
-``_openup_spending_public_suppliers``, holds the public rows only, per organisation, year and supplier name:
-recomputed for an organisation's affected years whenever a file is loaded or removed or its dataset's
-``public`` flag or organisation changes. It is also the supplier directory: its normalised names carry a
-trigram index for the name search. See docs/spending-store.md.
+Supplier questions over a year would still read every file's supplier rollup, so three more tables hold
+public rows only: ``_openup_spending_public_suppliers`` per organisation, year and supplier name,
+``_openup_spending_catalogue_suppliers`` per year and supplier across organisations, and the directory
+``_openup_supplier_directory`` (supplier, name folded for search, trigram-indexed). They are recomputed for the
+organisation's affected years (and the suppliers in them) whenever a file is loaded or removed or its dataset's
+``public`` flag or organisation changes. See docs/spending-store.md.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ ACCOUNTS_TABLE = "_openup_spending_accounts"
 UNITS_TABLE = "_openup_spending_units"
 SUPPLIERS_TABLE = "_openup_spending_suppliers"
 PUBLIC_SUPPLIERS_TABLE = "_openup_spending_public_suppliers"
+CATALOGUE_SUPPLIERS_TABLE = "_openup_spending_catalogue_suppliers"
+DIRECTORY_TABLE = "_openup_supplier_directory"
 # Per-file rollup -> the columns it keeps beside the file, organisation, currency and month.
 PER_FILE = {
     MONTHS_TABLE: (),
@@ -31,7 +34,7 @@ PER_FILE = {
     UNITS_TABLE: ("unit",),
     SUPPLIERS_TABLE: ("supplier_key", "supplier_kind", "supplier_name"),
 }
-TABLES = (*PER_FILE, PUBLIC_SUPPLIERS_TABLE)
+TABLES = (*PER_FILE, PUBLIC_SUPPLIERS_TABLE, CATALOGUE_SUPPLIERS_TABLE, DIRECTORY_TABLE)
 # The vowels people type with or without their marks fold to one letter, so "leverantor" finds "Leverantör".
 MARKED = "åäöáàâéèêëíïóôúüýæø"
 FOLDED = "aaoaaaeeeeiioouuyao"
@@ -42,7 +45,7 @@ _SUMS = ("sum(amount), count(*), coalesce(sum(amount) FILTER (WHERE credit), 0),
          "count(*) FILTER (WHERE supplier_kind = 'redacted')")
 _RESUMS = ("sum(r.amount), sum(r.rows), sum(r.credit_amount), sum(r.credit_rows), sum(r.redacted_amount), "
            "sum(r.redacted_rows)")
-_ORGANISATION_LOCK = "openup-spending-rollup:"
+_YEAR_LOCK = "openup-spending-public-year:"
 
 
 def create_statements() -> list[str]:
@@ -67,6 +70,16 @@ def create_statements() -> list[str]:
         f"CREATE INDEX IF NOT EXISTS {PUBLIC_SUPPLIERS_TABLE}_period ON {PUBLIC_SUPPLIERS_TABLE} "
         "(year, organization_id)",
         f"CREATE INDEX IF NOT EXISTS {PUBLIC_SUPPLIERS_TABLE}_supplier ON {PUBLIC_SUPPLIERS_TABLE} (supplier_key)",
+        f"""CREATE TABLE IF NOT EXISTS {CATALOGUE_SUPPLIERS_TABLE} (currency text NOT NULL, year smallint,
+            supplier_key text, supplier_kind text NOT NULL, supplier_name text, supplier_number text,
+            buyers int NOT NULL, {_MEASURES})""",
+        f"CREATE INDEX IF NOT EXISTS {CATALOGUE_SUPPLIERS_TABLE}_period ON {CATALOGUE_SUPPLIERS_TABLE} "
+        "(year, currency)",
+        f"CREATE INDEX IF NOT EXISTS {CATALOGUE_SUPPLIERS_TABLE}_supplier ON {CATALOGUE_SUPPLIERS_TABLE} "
+        "(supplier_key)",
+        f"""CREATE TABLE IF NOT EXISTS {DIRECTORY_TABLE} (currency text NOT NULL, supplier_key text NOT NULL,
+            name_search text)""",
+        f"CREATE INDEX IF NOT EXISTS {DIRECTORY_TABLE}_supplier ON {DIRECTORY_TABLE} (supplier_key)",
     ]
     return statements
 
@@ -74,13 +87,13 @@ def create_statements() -> list[str]:
 def add_name_index(connection: sa.engine.Connection) -> None:
     """A trigram index on the directory's normalised names, when the server offers pg_trgm.
 
-    Without it the name search reads the public supplier table (one row per organisation, year and name).
+    Without it the name search reads the whole directory (one row per supplier and name variant).
     """
     try:
         with connection.begin_nested():
             connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
             connection.execute(sa.text(
-                f"CREATE INDEX IF NOT EXISTS {PUBLIC_SUPPLIERS_TABLE}_name ON {PUBLIC_SUPPLIERS_TABLE} "
+                f"CREATE INDEX IF NOT EXISTS {DIRECTORY_TABLE}_name ON {DIRECTORY_TABLE} "
                 "USING gin (name_search gin_trgm_ops)"))
     except sa.exc.DBAPIError:
         pass  # no pg_trgm (or no right to install it): the search still answers, by a scan
@@ -114,15 +127,28 @@ def years_of(connection: sa.engine.Connection, resource_ids: Iterable[str]) -> l
 
 def refresh_public(connection: sa.engine.Connection, sources_table: str,
                    organisation_years: Iterable[tuple[str, int]]) -> None:
-    """Recompute the public supplier table for each (organisation, year) from the public files' rollups."""
+    """Recompute the public supplier tables for each (organisation, year) from the public files' rollups.
+
+    First the organisation's lines, then the catalogue's lines and directory names of every supplier those
+    lines had or have, so all three keep equal to the public rows.
+    """
     per_organisation: dict[str, set[int]] = {}
     for organisation, year in organisation_years:
         per_organisation.setdefault(organisation, set()).add(year)
+    if not per_organisation:
+        return
+    # Loads of one year wait for each other here: each recomputes from the others' committed lines.
+    for year in sorted(set().union(*per_organisation.values())):
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:lock))"), {"lock": f"{_YEAR_LOCK}{year}"})
+    connection.execute(sa.text("CREATE TEMPORARY TABLE IF NOT EXISTS openup_touched_suppliers "
+                               "(currency text, year smallint, supplier_key text) ON COMMIT DROP"))
+    connection.execute(sa.text("TRUNCATE openup_touched_suppliers"))
+    touched = (f"INSERT INTO openup_touched_suppliers SELECT DISTINCT currency, year, supplier_key "
+               f"FROM {PUBLIC_SUPPLIERS_TABLE} WHERE organization_id = :organisation "
+               "AND coalesce(year, 0) = ANY(:years)")
     for organisation in sorted(per_organisation):
-        # Two loads of one organisation would otherwise both delete and both insert its years.
-        connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:lock))"),
-                           {"lock": _ORGANISATION_LOCK + organisation})
         parameters = {"organisation": organisation, "years": sorted(per_organisation[organisation])}
+        connection.execute(sa.text(touched), parameters)
         connection.execute(sa.text(
             f"DELETE FROM {PUBLIC_SUPPLIERS_TABLE} WHERE organization_id = :organisation "
             "AND coalesce(year, 0) = ANY(:years)"), parameters)
@@ -136,6 +162,34 @@ def refresh_public(connection: sa.engine.Connection, sources_table: str,
             WHERE r.organization_id = :organisation AND coalesce(r.year, 0) = ANY(:years)
             GROUP BY r.organization_id, r.currency, r.year, r.supplier_key, r.supplier_kind, r.supplier_name"""),
             parameters)
+        connection.execute(sa.text(touched), parameters)
+    _refresh_catalogue(connection)
+
+
+def _refresh_catalogue(connection: sa.engine.Connection) -> None:
+    """Recompute the catalogue's supplier lines and directory names of the suppliers just touched."""
+    connection.execute(sa.text("""CREATE TEMPORARY TABLE IF NOT EXISTS openup_touched_keys
+        (currency text, year smallint, supplier_key text) ON COMMIT DROP"""))
+    connection.execute(sa.text("TRUNCATE openup_touched_keys"))
+    connection.execute(sa.text("INSERT INTO openup_touched_keys SELECT DISTINCT * FROM openup_touched_suppliers"))
+    # Rows without a key (sole traders, no number) are one line per kind: matched with IS NOT DISTINCT FROM.
+    same = ("t.currency = {0}.currency AND t.year IS NOT DISTINCT FROM {0}.year "
+            "AND (t.supplier_key = {0}.supplier_key OR (t.supplier_key IS NULL AND {0}.supplier_key IS NULL))")
+    connection.execute(sa.text(f"DELETE FROM {CATALOGUE_SUPPLIERS_TABLE} c USING openup_touched_keys t "
+                               f"WHERE {same.format('c')}"))
+    connection.execute(sa.text(f"""
+        INSERT INTO {CATALOGUE_SUPPLIERS_TABLE} (currency, year, supplier_key, supplier_kind, supplier_name,
+            supplier_number, buyers, amount, rows, credit_amount, credit_rows, redacted_amount, redacted_rows)
+        SELECT r.currency, r.year, r.supplier_key, r.supplier_kind, max(r.supplier_name), max(r.supplier_number),
+            count(DISTINCT r.organization_id), {_RESUMS}
+        FROM {PUBLIC_SUPPLIERS_TABLE} r JOIN openup_touched_keys t ON {same.format('r')}
+        GROUP BY r.currency, r.year, r.supplier_key, r.supplier_kind"""))
+    connection.execute(sa.text(f"""DELETE FROM {DIRECTORY_TABLE} d USING openup_touched_keys t
+        WHERE d.currency = t.currency AND d.supplier_key = t.supplier_key"""))
+    connection.execute(sa.text(f"""
+        INSERT INTO {DIRECTORY_TABLE} (currency, supplier_key, name_search)
+        SELECT DISTINCT r.currency, r.supplier_key, r.name_search FROM {PUBLIC_SUPPLIERS_TABLE} r
+        WHERE (r.currency, r.supplier_key) IN (SELECT currency, supplier_key FROM openup_touched_keys)"""))
 
 
 def remove(connection: sa.engine.Connection, resource_ids: Iterable[str]) -> None:

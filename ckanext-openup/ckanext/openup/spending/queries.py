@@ -153,6 +153,8 @@ _TABLES = (
     _Table(spending_rollups.MONTHS_TABLE, _PERIOD, _PER_FILE_GROUPS),
     _Table(spending_rollups.ACCOUNTS_TABLE, _PERIOD | {"account"}, _PER_FILE_GROUPS | {"account"}),
     _Table(spending_rollups.UNITS_TABLE, _PERIOD | {"unit"}, _PER_FILE_GROUPS | {"unit"}),
+    _Table(spending_rollups.CATALOGUE_SUPPLIERS_TABLE, frozenset({"year", "currency", "supplier_key"}),
+           frozenset({"supplier"}), per_file=False),
     _Table(spending_rollups.PUBLIC_SUPPLIERS_TABLE, frozenset({"organization_id", "year", "currency", "supplier_key"}),
            frozenset({"supplier"}), per_file=False),
     _Table(spending_rollups.SUPPLIERS_TABLE, _PERIOD | {"supplier_key"}, _PER_FILE_GROUPS | {"supplier"}),
@@ -268,24 +270,30 @@ def search_suppliers(connection: sa.engine.Connection, text: str, limit: int = 2
     """Suppliers of public rows whose key is the number in ``text`` or whose name contains its words.
 
     Names are compared without case, vowel marks (å, ä, ö) or company forms ("AB", "Oy"), so "Skolmat Nord"
-    finds "SKOLMAT NORD AB" and "Skolmat-Nörd Ab". Read from the public supplier rollup (the directory).
+    finds "SKOLMAT NORD AB" and "Skolmat-Nörd Ab". A supplier found by one of its names counts with all its
+    public rows. Read from the supplier directory and the public supplier rollups.
     """
     key = supplier_key_from_number(text)
     if key is not None:
-        condition, parameters = "sp.supplier_key = :key", {"key": key}
+        condition, parameters = "d.supplier_key = :key", {"key": key}
     else:
         words = normalised_name_words(text)
         if not words:
             return []
-        condition = " AND ".join(f"sp.name_search LIKE :word{index}" for index in range(len(words)))
+        condition = " AND ".join(f"d.name_search LIKE :word{index}" for index in range(len(words)))
         parameters = {f"word{index}": _name_pattern(word) for index, word in enumerate(words)}
-    rows = connection.execute(sa.text(
-        "SELECT sp.supplier_key, max(sp.supplier_name), sp.currency, sum(sp.amount), sum(sp.rows)::bigint, "
-        f'count(DISTINCT sp.organization_id) FROM "{spending_rollups.PUBLIC_SUPPLIERS_TABLE}" sp '
-        f"WHERE {condition} AND sp.supplier_key IS NOT NULL "
-        "GROUP BY sp.supplier_key, sp.currency ORDER BY 4 DESC, 1 LIMIT :limit"), {**parameters, "limit": limit})
-    return [SupplierMatch(key, name, _supplier_kind(key), currency, amount, invoices, buyers)
-            for key, name, currency, amount, invoices, buyers in rows]
+    found = connection.execute(sa.text(
+        f"WITH matched AS (SELECT DISTINCT currency, supplier_key FROM {spending_rollups.DIRECTORY_TABLE} d "
+        f"WHERE {condition}) SELECT c.supplier_key, c.currency, sum(c.amount), sum(c.rows)::bigint "
+        f"FROM {spending_rollups.CATALOGUE_SUPPLIERS_TABLE} c JOIN matched USING (currency, supplier_key) "
+        "GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT :limit"), {**parameters, "limit": limit}).all()
+    # Names and buyers over every year, for the few suppliers shown.
+    details = {(key, currency): (name, buyers) for key, currency, name, buyers in connection.execute(sa.text(
+        "SELECT supplier_key, currency, max(supplier_name), count(DISTINCT organization_id) "
+        f"FROM {spending_rollups.PUBLIC_SUPPLIERS_TABLE} WHERE supplier_key = ANY(:keys) GROUP BY 1, 2"),
+        {"keys": [row[0] for row in found]})}
+    return [SupplierMatch(key, details[key, currency][0], _supplier_kind(key), currency, amount, invoices,
+                          details[key, currency][1]) for key, currency, amount, invoices in found]
 
 
 COMPANY_FORMS = frozenset({"ab", "hb", "kb", "oy", "oyj", "ky", "tmi", "ay", "publ", "ltd", "as", "aps", "gmbh"})
