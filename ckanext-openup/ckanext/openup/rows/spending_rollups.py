@@ -172,9 +172,9 @@ def _refresh_catalogue(connection: sa.engine.Connection) -> None:
         (currency text, year smallint, supplier_key text) ON COMMIT DROP"""))
     connection.execute(sa.text("TRUNCATE openup_touched_keys"))
     connection.execute(sa.text("INSERT INTO openup_touched_keys SELECT DISTINCT * FROM openup_touched_suppliers"))
-    # Rows without a key (sole traders, no number) are one line per kind: matched with IS NOT DISTINCT FROM.
-    same = ("t.currency = {0}.currency AND t.year IS NOT DISTINCT FROM {0}.year "
-            "AND (t.supplier_key = {0}.supplier_key OR (t.supplier_key IS NULL AND {0}.supplier_key IS NULL))")
+    # Rows without a key or date match each other; plain equalities keep this a hash join, not a nested loop.
+    same = ("t.currency = {0}.currency AND coalesce(t.year, 0) = coalesce({0}.year, 0) "
+            "AND coalesce(t.supplier_key, '') = coalesce({0}.supplier_key, '')")
     connection.execute(sa.text(f"DELETE FROM {CATALOGUE_SUPPLIERS_TABLE} c USING openup_touched_keys t "
                                f"WHERE {same.format('c')}"))
     connection.execute(sa.text(f"""
