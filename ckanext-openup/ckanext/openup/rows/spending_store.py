@@ -108,9 +108,8 @@ def supplier_identity(supplier_number: str, organization_id: str, country: str) 
 
 def ensure_tables(connection: sa.engine.Connection) -> None:
     """Create the store's tables and indexes when missing; only the write role can read them."""
-    tables = TABLES
     if connection.execute(sa.text("SELECT bool_and(to_regclass(t) IS NOT NULL) FROM unnest(CAST(:tables AS text[])) t"),
-                          {"tables": list(tables)}).scalar():
+                          {"tables": list(TABLES)}).scalar():
         return
     connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SETUP_LOCK})
     rows_missing = not _exists(connection, SPENDING_TABLE)
@@ -127,7 +126,7 @@ def ensure_tables(connection: sa.engine.Connection) -> None:
     reader = sa.engine.make_url(toolkit.config["ckan.datastore.read_url"]).username
     # The read-only role gets SELECT on new tables by default; private datasets' rows are in these.
     revoked = f'PUBLIC, "{reader}"' if reader else "PUBLIC"
-    connection.execute(sa.text(f"REVOKE ALL ON {', '.join(tables)} FROM {revoked}"))
+    connection.execute(sa.text(f"REVOKE ALL ON {', '.join(TABLES)} FROM {revoked}"))
 
 
 def _exists(connection: sa.engine.Connection, table: str) -> bool:
