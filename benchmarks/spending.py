@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "ckanext-openup"))
 from ckan.common import config  # noqa: E402
 
 from ckanext.openup import embedded_db  # noqa: E402
-from ckanext.openup.rows import spending_store  # noqa: E402
+from ckanext.openup.rows import spending_rollups, spending_store  # noqa: E402
 from ckanext.openup.spending import queries  # noqa: E402
 from ckanext.openup.spending.queries import SpendingFilters  # noqa: E402
 
@@ -46,8 +46,7 @@ WARM_UP = 3
 
 def generate(connection: sa.engine.Connection, organisations: int, rows: int) -> None:
     """Fill the store and one table per file (the naive layout) with ``organisations`` x ``rows`` rows."""
-    connection.execute(sa.text(f"DROP TABLE IF EXISTS {spending_store.SPENDING_TABLE}, "
-                               f"{spending_store.SOURCES_TABLE}"))
+    connection.execute(sa.text(f"DROP TABLE IF EXISTS {', '.join(spending_store.TABLES)}"))
     for (name,) in connection.execute(sa.text("SELECT tablename FROM pg_tables WHERE tablename LIKE 'file_%'")).all():
         connection.execute(sa.text(f'DROP TABLE "{name}"'))
     spending_store.ensure_tables(connection)
@@ -81,6 +80,10 @@ def generate(connection: sa.engine.Connection, organisations: int, rows: int) ->
                 f"amount AS belopp FROM {spending_store.SPENDING_TABLE} WHERE resource_id = :resource"),
                 {"resource": f"file_{organisation}_{month}"})
         print(f"  organisation {organisation + 1}/{organisations} generated", flush=True)
+    # What each load does for its file, for all files at once.
+    spending_rollups.refill(connection, spending_store.SPENDING_TABLE, None)
+    spending_rollups.refresh_public(connection, spending_store.SOURCES_TABLE,
+                                    [(f"org_{organisation}", YEAR) for organisation in range(organisations)])
 
 
 def naive_union(organisations: list[int]) -> str:
@@ -146,7 +149,7 @@ def main() -> int:
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         have = connection.execute(sa.text("SELECT to_regclass(:t) IS NOT NULL"),
-                                  {"t": spending_store.SPENDING_TABLE}).scalar()
+                                  {"t": spending_rollups.PUBLIC_SUPPLIERS_TABLE}).scalar()
         rows = connection.execute(sa.text(f"SELECT count(*) FROM {spending_store.SPENDING_TABLE}")).scalar() \
             if have else 0
     if arguments.fresh or rows != arguments.rows * arguments.organisations:

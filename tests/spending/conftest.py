@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from ckanext.openup.spending.queries import SOURCES_TABLE, SPENDING_TABLE, store_connection
+from ckanext.openup.rows.spending_store import TABLES
+from ckanext.openup.spending.queries import store_connection
 from tests.supplier_invoices import SUNDSVALL, TAMPERE, VASTERAS, create_organisation
 
 
@@ -25,7 +26,7 @@ def tampere(sundsvall):
 def empty_spending_store(sundsvall):
     """No rows left in the store by earlier tests (their datasets are gone with clean_db, their rows are not)."""
     with store_connection() as connection:
-        for table in (SPENDING_TABLE, SOURCES_TABLE):
+        for table in TABLES:
             if connection.execute(sa.text("SELECT to_regclass(:t)"), {"t": table}).scalar():
                 connection.execute(sa.text(f'TRUNCATE "{table}"'))
         connection.commit()

@@ -26,9 +26,12 @@ from stdnum.se import orgnr
 from ckanext.openup.procurement.layouts import OutputLayout
 from ckanext.openup.procurement.redaction import SOLE_TRADER_NAME
 from ckanext.openup.procurement.variants import CURRENCY
+from ckanext.openup.rows import spending_rollups
 
 SOURCES_TABLE = "_openup_spending_sources"
 SPENDING_TABLE = "_openup_spending"
+# Every table of the store: the rows, the files they come from, and the rollups summing them.
+TABLES = (SOURCES_TABLE, SPENDING_TABLE, *spending_rollups.TABLES)
 # Held while the tables are first made, so two loads starting at once do not both create them.
 _SETUP_LOCK = 0x6F70656E7570  # "openup"
 _REDACTED_NAMES = tuple(sorted({name.casefold() for name in SOLE_TRADER_NAME.values()}))
@@ -105,17 +108,29 @@ def supplier_identity(supplier_number: str, organization_id: str, country: str) 
 
 def ensure_tables(connection: sa.engine.Connection) -> None:
     """Create the store's tables and indexes when missing; only the write role can read them."""
-    found = connection.execute(sa.text("SELECT to_regclass(:a) IS NOT NULL AND to_regclass(:b) IS NOT NULL"),
-                               {"a": SOURCES_TABLE, "b": SPENDING_TABLE}).scalar()
-    if found:
+    if connection.execute(sa.text("SELECT bool_and(to_regclass(t) IS NOT NULL) FROM unnest(CAST(:tables AS text[])) t"),
+                          {"tables": list(TABLES)}).scalar():
         return
     connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SETUP_LOCK})
-    for statement in _CREATE:
+    rows_missing = not _exists(connection, SPENDING_TABLE)
+    rollups_missing = not all(_exists(connection, table) for table in spending_rollups.TABLES)
+    for statement in (*_CREATE, *spending_rollups.create_statements()):
         connection.execute(sa.text(statement))
+    spending_rollups.add_name_index(connection)
+    if rows_missing:  # sums of rows that are gone would be wrong
+        connection.execute(sa.text(f"TRUNCATE {', '.join(spending_rollups.TABLES)}"))
+    if rollups_missing:  # a store from before the rollups: sum what it holds once
+        spending_rollups.refill(connection, SPENDING_TABLE, None)
+        spending_rollups.refresh_public(connection, SOURCES_TABLE, connection.execute(sa.text(
+            f"SELECT DISTINCT organization_id, coalesce(year, 0) FROM {spending_rollups.MONTHS_TABLE}")).all())
     reader = sa.engine.make_url(toolkit.config["ckan.datastore.read_url"]).username
     # The read-only role gets SELECT on new tables by default; private datasets' rows are in these.
     revoked = f'PUBLIC, "{reader}"' if reader else "PUBLIC"
-    connection.execute(sa.text(f"REVOKE ALL ON {SOURCES_TABLE}, {SPENDING_TABLE} FROM {revoked}"))
+    connection.execute(sa.text(f"REVOKE ALL ON {', '.join(TABLES)} FROM {revoked}"))
+
+
+def _exists(connection: sa.engine.Connection, table: str) -> bool:
+    return bool(connection.execute(sa.text("SELECT to_regclass(:table) IS NOT NULL"), {"table": table}).scalar())
 
 
 def replace_rows(connection: sa.engine.Connection, source: Source, layout: OutputLayout,
@@ -144,6 +159,7 @@ def replace_rows(connection: sa.engine.Connection, source: Source, layout: Outpu
         connection.execute(sa.text("INSERT INTO openup_supplier_keys SELECT * FROM "
                                    "unnest(CAST(:numbers AS text[]), CAST(:kinds AS text[]), CAST(:keys AS text[]))"),
                            {"numbers": numbers, "kinds": kinds, "keys": supplier_keys})
+    years_before = spending_rollups.years_of(connection, [source.resource_id])
     connection.execute(sa.text(f"DELETE FROM {SPENDING_TABLE} WHERE resource_id = :id"), {"id": source.resource_id})
     posted = column("datum")
     # A row without an amount (allowed by spec 1.1) counts as 0: the row count still matches the DataStore.
@@ -173,13 +189,19 @@ def replace_rows(connection: sa.engine.Connection, source: Source, layout: Outpu
             country = excluded.country, currency = excluded.currency, public = excluded.public,
             rows = excluded.rows, total_amount = excluded.total_amount, loaded = excluded.loaded"""),
         dataclasses.asdict(source))
+    spending_rollups.refill(connection, SPENDING_TABLE, [source.resource_id])
+    spending_rollups.refresh_public(connection, SOURCES_TABLE,
+                                    {*years_before, *spending_rollups.years_of(connection, [source.resource_id])})
 
 
 def remove_resource(connection: sa.engine.Connection, resource_id: str) -> None:
     """Delete the store's rows of ``resource_id`` (no error if there are none)."""
     ensure_tables(connection)
+    years = spending_rollups.years_of(connection, [resource_id])
+    spending_rollups.remove(connection, [resource_id])
     for table in (SPENDING_TABLE, SOURCES_TABLE):
         connection.execute(sa.text(f"DELETE FROM {table} WHERE resource_id = :id"), {"id": resource_id})
+    spending_rollups.refresh_public(connection, SOURCES_TABLE, years)
 
 
 def resources_not_in(connection: sa.engine.Connection, kept: Iterable[str],
@@ -195,7 +217,8 @@ def resources_not_in(connection: sa.engine.Connection, kept: Iterable[str],
 def dataset_changed(dataset: dict[str, Any]) -> None:
     """Follow a saved dataset at once: its rows are public only while it is active and not private.
 
-    One cheap UPDATE in the request; a dataset moved to another organisation takes its rows along.
+    A few cheap UPDATEs in the request, and the public supplier rollup of the years those files hold
+    recomputed; a dataset moved to another organisation takes its rows along.
     """
     resources = {resource["id"]: is_public(dataset, resource) for resource in dataset.get("resources", [])}
     if not resources:
@@ -204,19 +227,22 @@ def dataset_changed(dataset: dict[str, Any]) -> None:
     try:
         with engine.begin() as connection:
             ensure_tables(connection)
-            for resource_id, public in resources.items():
-                connection.execute(sa.text(
-                    f"UPDATE {SOURCES_TABLE} SET public = :public WHERE resource_id = :id AND public <> :public"),
-                    {"id": resource_id, "public": public})
+            flipped = [resource_id for resource_id, public in resources.items() if connection.execute(sa.text(
+                f"UPDATE {SOURCES_TABLE} SET public = :public WHERE resource_id = :id AND public <> :public "
+                "RETURNING resource_id"), {"id": resource_id, "public": public}).first()]
             owner = dataset.get("owner_org")
             moved = connection.execute(sa.text(
                 f"UPDATE {SOURCES_TABLE} SET organization_id = :owner WHERE dataset_id = :dataset "
                 "AND organization_id <> :owner RETURNING resource_id"),
                 {"owner": owner, "dataset": dataset["id"]}).scalars().all() if owner else []
+            years = set(spending_rollups.years_of(connection, [*flipped, *moved]))
             if moved:
                 connection.execute(sa.text(
                     f"UPDATE {SPENDING_TABLE} SET organization_id = :owner WHERE resource_id = ANY(:moved)"),
                     {"owner": owner, "moved": moved})
+                spending_rollups.move(connection, moved, owner)
+                years |= set(spending_rollups.years_of(connection, moved))
+            spending_rollups.refresh_public(connection, SOURCES_TABLE, years)
     finally:
         engine.dispose()
 

@@ -1,5 +1,9 @@
 """Totals and groups of public invoice rows, read from the spending store (docs/spending-store.md).
 
+A question is answered from the smallest rollup whose columns cover its filters and grouping (per file and
+month; per month and account, unit or supplier; public suppliers per organisation and year) and from the
+rows only when no rollup does (an account and a supplier at once, say). Rollups hold exact sums of the rows.
+
 Only rows whose source resource is public (dataset public and active, resource active) count: the
 store keeps private rows too, so every query joins ``_openup_spending_sources WHERE public``. Amounts
 are summed per currency only; a question whose rows are in both SEK and EUR is refused, not added up.
@@ -15,7 +19,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from ckanext.openup.rows import spending_store
+from ckanext.openup.rows import spending_rollups, spending_store
 from ckanext.openup.rows.spending_store import SOURCES_TABLE, SPENDING_TABLE
 
 # What a group's key is, per group_by, and how groups are ordered (months in time, the rest by amount).
@@ -50,6 +54,10 @@ class SpendingFilters:
     account: str | None = None
     unit: str | None = None
     currency: str | None = None
+
+    def used(self) -> frozenset[str]:
+        """The columns this question filters on."""
+        return frozenset(name for name, value in vars(self).items() if value is not None)
 
     def where(self) -> tuple[str, dict[str, object]]:
         """The SQL condition on ``sp`` (the spending rows) and its parameters."""
@@ -110,9 +118,52 @@ def store_connection() -> Iterator[sa.engine.Connection]:
         engine.dispose()
 
 
-def _public_rows(where: str) -> str:
-    return (f'FROM "{SPENDING_TABLE}" sp JOIN "{SOURCES_TABLE}" src '
-            f"ON src.resource_id = sp.resource_id AND src.public WHERE {where}")
+@dataclass(frozen=True)
+class _Table:
+    """Where a question's rows are summed from: the rows, or a rollup covering its filters and grouping."""
+
+    name: str
+    filters: frozenset[str]
+    group_bys: frozenset[str | None]
+    per_file: bool = True  # joined to the public files; False: holds public rows only
+    amount: str = "sum(sp.rows)::bigint"
+
+    def covers(self, filters: SpendingFilters, group_by: str | None) -> bool:
+        return filters.used() <= self.filters and group_by in self.group_bys
+
+    def totals(self) -> tuple[str, ...]:
+        if self.name == SPENDING_TABLE:
+            return _TOTALS
+        return ("sum(sp.amount)", self.amount, "sum(sp.credit_amount)", "sum(sp.credit_rows)",
+                "sum(sp.redacted_amount)", "sum(sp.redacted_rows)", "min(sp.currency)", "max(sp.currency)")
+
+    def rows(self, where: str) -> str:
+        if not self.per_file:
+            return f'FROM "{self.name}" sp WHERE {where}'
+        return (f'FROM "{self.name}" sp JOIN "{SOURCES_TABLE}" src '
+                f"ON src.resource_id = sp.resource_id AND src.public WHERE {where}")
+
+
+_PERIOD = frozenset({"organization_id", "year", "month", "currency"})
+_PER_FILE_GROUPS = frozenset({None, "organization", "year", "month"})
+_ROWS = _Table(SPENDING_TABLE, _PERIOD | {"supplier_key", "account", "unit"}, frozenset({*GROUP_BY, None}),
+               amount="count(*)")
+# Smallest first: the first table covering a question answers it.
+_TABLES = (
+    _Table(spending_rollups.MONTHS_TABLE, _PERIOD, _PER_FILE_GROUPS),
+    _Table(spending_rollups.ACCOUNTS_TABLE, _PERIOD | {"account"}, _PER_FILE_GROUPS | {"account"}),
+    _Table(spending_rollups.UNITS_TABLE, _PERIOD | {"unit"}, _PER_FILE_GROUPS | {"unit"}),
+    _Table(spending_rollups.CATALOGUE_SUPPLIERS_TABLE, frozenset({"year", "currency", "supplier_key"}),
+           frozenset({"supplier"}), per_file=False),
+    _Table(spending_rollups.PUBLIC_SUPPLIERS_TABLE, frozenset({"organization_id", "year", "currency", "supplier_key"}),
+           frozenset({"supplier"}), per_file=False),
+    _Table(spending_rollups.SUPPLIERS_TABLE, _PERIOD | {"supplier_key"}, _PER_FILE_GROUPS | {"supplier"}),
+    _ROWS,
+)
+
+
+def _table_for(filters: SpendingFilters, group_by: str | None) -> _Table:
+    return next(table for table in _TABLES if table.covers(filters, group_by))
 
 
 # Totals of every matching row, as aggregates (ungrouped) or as windows over the groups (before LIMIT), so a
@@ -129,8 +180,10 @@ def spending(connection: sa.engine.Connection, filters: SpendingFilters, group_b
     Raises :class:`MixedCurrenciesError` when those rows are in more than one currency.
     """
     where, parameters = filters.where()
+    table = _table_for(filters, group_by)
+    totals = table.totals()
     if group_by is None:
-        rows = connection.execute(sa.text(f"SELECT {', '.join(_TOTALS)} {_public_rows(where)}"), parameters).all()
+        rows = connection.execute(sa.text(f"SELECT {', '.join(totals)} {table.rows(where)}"), parameters).all()
         return _answer(filters, rows[0] if rows and rows[0][1] else None)
     keys = GROUP_KEYS[group_by]
     order = {"month": "sp.year, sp.month", "year": "sp.year DESC"}.get(group_by, "amount DESC, 1")
@@ -138,13 +191,13 @@ def spending(connection: sa.engine.Connection, filters: SpendingFilters, group_b
     # A month's rows are nearly always in one file; its first and last resource are linked (a third is not).
     extra = {"supplier": "max(sp.supplier_number)", "month": "min(sp.resource_id) || ' ' || max(sp.resource_id)"}
     windows = ", ".join(f"{aggregate.split('(')[0] if aggregate.startswith(('min', 'max')) else 'sum'}({aggregate}) "
-                        "OVER ()" for aggregate in _TOTALS)
+                        "OVER ()" for aggregate in totals)
     rows = connection.execute(sa.text(
         f"SELECT {', '.join(keys)}, {label} AS label, {extra.get(group_by, 'NULL')} AS extra, "
-        f"sum(sp.amount) AS amount, count(*) AS invoices, count(*) OVER () AS group_count, {windows} "
-        f"{_public_rows(where)} GROUP BY {', '.join(keys)} ORDER BY {order} NULLS LAST LIMIT :limit"),
+        f"sum(sp.amount) AS amount, {totals[1]} AS invoices, count(*) OVER () AS group_count, {windows} "
+        f"{table.rows(where)} GROUP BY {', '.join(keys)} ORDER BY {order} NULLS LAST LIMIT :limit"),
         {**parameters, "limit": limit}).all()
-    answer = _answer(filters, rows[0][-len(_TOTALS):] if rows else None)
+    answer = _answer(filters, rows[0][-len(totals):] if rows else None)
     answer.group_count = rows[0].group_count if rows else 0
     answer.groups = [_group(group_by, row) for row in rows]
     if group_by == "month":
@@ -217,29 +270,34 @@ def search_suppliers(connection: sa.engine.Connection, text: str, limit: int = 2
     """Suppliers of public rows whose key is the number in ``text`` or whose name contains its words.
 
     Names are compared without case, vowel marks (å, ä, ö) or company forms ("AB", "Oy"), so "Skolmat Nord"
-    finds "SKOLMAT NORD AB" and "Skolmat-Nörd Ab".
+    finds "SKOLMAT NORD AB" and "Skolmat-Nörd Ab". A supplier found by one of its names counts with all its
+    public rows. Read from the supplier directory and the public supplier rollups.
     """
     key = supplier_key_from_number(text)
     if key is not None:
-        condition, parameters = "sp.supplier_key = :key", {"key": key}
+        condition, parameters = "d.supplier_key = :key", {"key": key}
     else:
         words = normalised_name_words(text)
         if not words:
             return []
-        condition = " AND ".join(f"sp.supplier_name ILIKE :word{index}" for index in range(len(words)))
+        condition = " AND ".join(f"d.name_search LIKE :word{index}" for index in range(len(words)))
         parameters = {f"word{index}": _name_pattern(word) for index, word in enumerate(words)}
-    rows = connection.execute(sa.text(
-        "SELECT sp.supplier_key, max(sp.supplier_name), sp.currency, sum(sp.amount), count(*), "
-        f"count(DISTINCT sp.organization_id) {_public_rows(condition)} AND sp.supplier_key IS NOT NULL "
-        "GROUP BY sp.supplier_key, sp.currency ORDER BY 4 DESC, 1 LIMIT :limit"), {**parameters, "limit": limit})
-    return [SupplierMatch(key, name, _supplier_kind(key), currency, amount, invoices, buyers)
-            for key, name, currency, amount, invoices, buyers in rows]
+    found = connection.execute(sa.text(
+        f"WITH matched AS (SELECT DISTINCT currency, supplier_key FROM {spending_rollups.DIRECTORY_TABLE} d "
+        f"WHERE {condition}) SELECT c.supplier_key, c.currency, sum(c.amount), sum(c.rows)::bigint "
+        f"FROM {spending_rollups.CATALOGUE_SUPPLIERS_TABLE} c JOIN matched USING (currency, supplier_key) "
+        "GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT :limit"), {**parameters, "limit": limit}).all()
+    # Names and buyers over every year, for the few suppliers shown.
+    details = {(key, currency): (name, buyers) for key, currency, name, buyers in connection.execute(sa.text(
+        "SELECT supplier_key, currency, max(supplier_name), count(DISTINCT organization_id) "
+        f"FROM {spending_rollups.PUBLIC_SUPPLIERS_TABLE} WHERE supplier_key = ANY(:keys) GROUP BY 1, 2"),
+        {"keys": [row[0] for row in found]})}
+    return [SupplierMatch(key, details[key, currency][0], _supplier_kind(key), currency, amount, invoices,
+                          details[key, currency][1]) for key, currency, amount, invoices in found]
 
 
-# Vowels people type without their marks ("Leverantor" for "Leverantör") or with them: in a word searched for,
-# each matches any one letter, so no function runs on every row (the name is matched with a plain ILIKE).
-MARKED_VOWELS = frozenset("aeiouyåäöáàâéèêëíïóôúüýæø")
 COMPANY_FORMS = frozenset({"ab", "hb", "kb", "oy", "oyj", "ky", "tmi", "ay", "publ", "ltd", "as", "aps", "gmbh"})
+_FOLDED = str.maketrans(spending_rollups.MARKED, spending_rollups.FOLDED)
 
 
 def normalised_name_words(text: str) -> list[str]:
@@ -249,8 +307,8 @@ def normalised_name_words(text: str) -> list[str]:
 
 
 def _name_pattern(word: str) -> str:
-    """An ILIKE pattern finding ``word`` in a name whatever marks its vowels carry."""
-    return "%" + "".join("_" if letter in MARKED_VOWELS else _like_escaped(letter) for letter in word) + "%"
+    """A LIKE pattern finding ``word`` in a folded name whatever marks its vowels carry (ö and o alike)."""
+    return "%" + _like_escaped(word.translate(_FOLDED)) + "%"
 
 
 def _like_escaped(word: str) -> str:

@@ -1,0 +1,105 @@
+"""The spending store's rollups equal its rows, exactly, after every change a catalogue makes to them."""
+
+from __future__ import annotations
+
+import ckan.plugins.toolkit as toolkit
+import pytest
+
+from ckanext.openup.rows.rebuild import rebuild_rows
+from tests.rows.invoice_months import month_text, replace_month, upload_month
+from tests.rows.test_spending_store import store
+from tests.supplier_invoices import create_supplier_invoice, sysadmin_context
+
+_SUMS = ("sum(amount), count(*), coalesce(sum(amount) FILTER (WHERE credit), 0), count(*) FILTER (WHERE credit), "
+         "coalesce(sum(amount) FILTER (WHERE supplier_kind = 'redacted'), 0), "
+         "count(*) FILTER (WHERE supplier_kind = 'redacted')")
+_MEASURES = "amount, rows, credit_amount, credit_rows, redacted_amount, redacted_rows"
+PER_FILE = {
+    "_openup_spending_months": "",
+    "_openup_spending_accounts": ", account",
+    "_openup_spending_units": ", unit",
+    "_openup_spending_suppliers": ", supplier_key, supplier_kind, supplier_name",
+}
+
+
+@pytest.fixture(autouse=True)
+def empty_store(with_plugins):
+    """The DataStore database outlives ``clean_db``: each test starts without a store (made again on first load)."""
+    store("DROP TABLE IF EXISTS _openup_spending, _openup_spending_sources")
+
+
+def assert_rollups_equal_rows() -> None:
+    """Every rollup line equals the sum of the store rows it stands for, and no line is left over."""
+    for table, columns in PER_FILE.items():
+        keys = f"resource_id, organization_id, currency, year, month{columns}"
+        rolled = store(f"SELECT {keys}, {_MEASURES} FROM {table} ORDER BY {keys}")
+        summed = store(f"SELECT {keys}, {_SUMS} FROM _openup_spending GROUP BY {keys} ORDER BY {keys}")
+        assert rolled == summed, table
+    keys = "organization_id, currency, year, supplier_key, supplier_kind, supplier_name"
+    public = store(f"SELECT {keys}, {_MEASURES} FROM _openup_spending_public_suppliers ORDER BY {keys}")
+    summed = store(f"SELECT {keys}, {_SUMS} FROM _openup_spending JOIN _openup_spending_sources src "
+                   f"USING (resource_id, organization_id, currency) WHERE src.public GROUP BY {keys} ORDER BY {keys}")
+    assert public == summed
+    keys = "currency, year, supplier_key, supplier_kind"
+    catalogue = store(f"SELECT {keys}, buyers, {_MEASURES} FROM _openup_spending_catalogue_suppliers ORDER BY {keys}")
+    summed = store(f"SELECT {keys}, count(DISTINCT organization_id), {_SUMS} FROM _openup_spending "
+                   f"JOIN _openup_spending_sources src USING (resource_id, organization_id, currency) WHERE src.public "
+                   f"GROUP BY {keys} ORDER BY {keys}")
+    assert catalogue == summed
+    directory = store("SELECT currency, supplier_key, name_search FROM _openup_supplier_directory "
+                      "ORDER BY 1, 2, 3")
+    names = store("SELECT DISTINCT currency, supplier_key, translate(lower(supplier_name), 'åäöáàâéèêëíïóôúüýæø', "
+                  "'aaoaaaeeeeiioouuyao') FROM _openup_spending JOIN _openup_spending_sources src "
+                  "USING (resource_id, organization_id, currency) WHERE src.public AND supplier_key IS NOT NULL "
+                  "ORDER BY 1, 2, 3")
+    assert directory == names
+
+
+def public_supplier_total() -> int:
+    [(rows,)] = store("SELECT coalesce(sum(rows), 0) FROM _openup_spending_public_suppliers")
+    return rows
+
+
+def test_rollups_equal_the_rows_after_load_replace_and_delete(dataset):
+    months = [upload_month(dataset, month, month_text(month, 200, seed=month)) for month in (1, 2)]
+    assert_rollups_equal_rows()
+    assert public_supplier_total() == 400
+    replace_month(months[0], month_text(1, 120, seed=7))
+    assert_rollups_equal_rows()
+    assert public_supplier_total() == 320  # replaced, not added
+    toolkit.get_action("resource_delete")(sysadmin_context(), {"id": months[1]["id"]})
+    assert_rollups_equal_rows()
+    assert public_supplier_total() == 120
+
+
+def test_rollups_follow_a_dataset_made_private_and_public_again(dataset, sundsvall):
+    upload_month(dataset, 3, month_text(3, 150))
+    private = create_supplier_invoice(sundsvall, year=2024, resources=[], private=True)
+    upload_month(private, 3, month_text(3, 50, year=2024), year=2024)
+    assert_rollups_equal_rows()
+    assert public_supplier_total() == 150  # the private dataset's rows are summed per file, never publicly
+    patch = toolkit.get_action("package_patch")
+    patch(sysadmin_context(), {"id": dataset["id"], "private": True})
+    assert_rollups_equal_rows()
+    assert public_supplier_total() == 0
+    patch(sysadmin_context(), {"id": private["id"], "private": False})
+    patch(sysadmin_context(), {"id": dataset["id"], "private": False})
+    assert_rollups_equal_rows()
+    assert public_supplier_total() == 200
+
+
+def test_rebuild_makes_damaged_rollups_equal_the_rows_again(dataset, sundsvall):
+    upload_month(dataset, 4, month_text(4, 100))
+    for table in (*PER_FILE, "_openup_spending_public_suppliers", "_openup_spending_catalogue_suppliers"):
+        store(f"UPDATE {table} SET amount = amount + 1, rows = rows + 1")
+    rebuild_rows(sundsvall["name"])
+    assert_rollups_equal_rows()
+
+
+def test_store_from_before_the_rollups_gets_them_summed_on_first_use(dataset):
+    upload_month(dataset, 5, month_text(5, 80))
+    store("DROP TABLE " + ", ".join((*PER_FILE, "_openup_spending_public_suppliers",
+                                     "_openup_spending_catalogue_suppliers", "_openup_supplier_directory")))
+    upload_month(dataset, 6, month_text(6, 40))
+    assert_rollups_equal_rows()
+    assert public_supplier_total() == 120
