@@ -197,3 +197,15 @@ def test_relative_or_broken_urls_never_reach_the_feed():
     _, graph = catalogue_graph(organisation, [dataset])
     iris = {str(node) for triple in graph for node in triple if isinstance(node, URIRef)}
     assert not [iri for iri in iris if not re.match(r"^[a-z][a-z0-9+.-]*:", iri)]
+
+
+def test_catalogue_with_plain_string_title_and_description_serialises_and_parses():
+    # ckanext-dcat accepts a catalogue dict whose title and description are plain strings (its
+    # test_parse_subcatalog); they are then in the site's default language.
+    catalogue = {"title": "Sundsvalls öppna data", "description": "Leverantörsfakturor & avtal"}
+    text = RDFSerializer().serialize_catalog(catalogue, _format="xml")
+    graph = rdflib.Graph().parse(data=text, format="xml")
+    catalogue_ref = graph.value(predicate=RDF.type, object=DCAT.Catalog, any=False)
+    default_language = (toolkit.config.get("ckan.locale_default") or "en").split("_")[0]
+    assert graph.value(catalogue_ref, DCT.title) == Literal("Sundsvalls öppna data", lang=default_language)
+    assert graph.value(catalogue_ref, DCT.description) == Literal("Leverantörsfakturor & avtal", lang=default_language)

@@ -181,6 +181,8 @@ class DCATAPSEProfile(EuropeanDCATAP3Profile):
             or {default_language: toolkit.config.get("ckan.site_description") or site_title},
         }
         for predicate, by_language in texts.items():
+            if isinstance(by_language, str):  # ckanext-dcat also allows one text in the site's language
+                by_language = {default_language: by_language}
             g.remove((catalog_ref, predicate, None))
             for lang, text in by_language.items():
                 g.add((catalog_ref, predicate, Literal(graph_text.clean(text), lang=lang)))
