@@ -1,8 +1,9 @@
 """A dataset's whole year of invoice rows as one CSV, streamed from the DataStore in the national layout.
 
 Same header line and cells as ``openup prepare`` writes (ISO dates, amounts as they were loaded, empty
-cells empty), so ``openup inspect`` reads the year back with the months' own totals. Rows come through
-a server-side cursor a batch at a time: memory stays the same however long the year.
+cells empty, text a spreadsheet would run as a formula behind a leading '), so ``openup inspect`` reads the
+year back with the months' own totals. Rows come through a server-side cursor a batch at a time: memory
+stays the same however long the year.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import io
 from collections.abc import Iterator, Sequence
 
 from ckanext.openup.procurement.layouts import OutputLayout
+from ckanext.openup.procurement.spreadsheet import spreadsheet_text
 from ckanext.openup.rows import summary
 
 BATCH_ROWS = 5000
@@ -42,7 +44,8 @@ def stream_year(resource_ids: Sequence[str], layout: OutputLayout) -> Iterator[s
         while batch := cursor.fetchmany(BATCH_ROWS):
             buffer = io.StringIO()
             csv.writer(buffer, lineterminator="\n").writerows(
-                ["" if cell is None else cell for cell in row[:width]] for row in batch)
+                # Rows written through the DataStore API never met the invoice checks: guard formulas here.
+                [spreadsheet_text(cell) if cell else "" for cell in row[:width]] for row in batch)
             yield buffer.getvalue()
         cursor.close()
     finally:

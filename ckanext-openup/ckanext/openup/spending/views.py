@@ -12,6 +12,7 @@ from typing import Any
 import ckan.plugins.toolkit as toolkit
 from flask import Blueprint, Response
 
+from ckanext.openup.procurement.spreadsheet import spreadsheet_text
 from ckanext.openup.spending.answers import SpendingPageError, ask, ask_each_currency, messages
 from ckanext.openup.spending.request import FILTERS
 
@@ -135,15 +136,19 @@ def spending_csv():
 
 
 def spending_csv_text(answer: dict[str, Any], grouped: bool) -> str:
-    """The rows of an answer as CSV: one per group, or one for the total of an ungrouped question."""
+    """The rows of an answer as CSV: one per group, or one for the total of an ungrouped question.
+
+    Keys and labels (supplier names, accounts, units, organisation titles) that a spreadsheet would run as a
+    formula get a leading ``'``: organisation titles and DataStore rows never went through the invoice checks.
+    """
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     rows = answer["groups"] if grouped else [
         {"key": "", "label": "total", "amount": answer["total"], "invoices": answer["invoices"]}]
     for group in rows:
-        writer.writerow([group["key"] or "", group["label"] or "", group["amount"], answer["currency"] or "",
-                         group["invoices"]])
+        writer.writerow([spreadsheet_text(group["key"] or ""), spreadsheet_text(group["label"] or ""),
+                         group["amount"], answer["currency"] or "", group["invoices"]])
     return output.getvalue()
 
 
