@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 $(INSTALLED): setup.py requirements/base.txt requirements/ckan.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip setuptools wheel
-	$(VENV)/bin/pip install --quiet -r requirements/dev.txt -e .
+	$(VENV)/bin/pip install --quiet -r requirements/dev.txt -e ".[ckan]"
 	touch $(INSTALLED)
 
 ## demo: install into .venv and start the demo catalogue on http://127.0.0.1:5000 (Ctrl-C stops it)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from stdnum import luhn
+from stdnum.exceptions import ValidationError as IdentifierError
 from stdnum.fi import hetu, ytunnus
 from stdnum.se import orgnr
 
@@ -250,3 +251,23 @@ def organisation_number_problem(value: str, country: str) -> str | None:
     if compact.isdigit() and len(compact) == 10:
         return "the check digit of this organisationsnummer is wrong"
     return "not an organisationsnummer (ten digits, NNNNNN-NNNN)"
+
+
+def normalise_organisation_number(country: str | None, value: str) -> str:
+    """The canonical form of an organisationsnummer (10 digits) or Y-tunnus (``1234567-8``).
+
+    Raises ValueError with a readable message when the number is not valid for ``country``.
+    """
+    country = country or "SE"
+    try:
+        if country == "FI":
+            return ytunnus.format(ytunnus.validate(value))
+        number = orgnr.validate(value)
+    except IdentifierError as error:
+        kind = "Y-tunnus" if country == "FI" else "organisationsnummer"
+        raise ValueError(f"Not a valid {kind}: {value!r} ({error.message})") from error
+    # The month field of an organisationsnummer is >= 20; a personnummer (a sole trader) is never
+    # an organisation's identifier here and must not be published.
+    if number[2] < "2":
+        raise ValueError(f"Not a valid organisationsnummer: {value!r} (looks like a personnummer)")
+    return number

@@ -12,7 +12,7 @@ import csv
 from dataclasses import dataclass
 from typing import Any
 
-from ckanext.openup.organisations import normalise_organisation_number
+from ckanext.openup.procurement.identity import normalise_organisation_number
 from ckanext.openup.procurement.layouts import SWEDISH, layout_for_header
 from ckanext.openup.procurement.prepared import OUTPUT_ENCODING
 from ckanext.openup.publishing.errors import WrongBuyerError
