@@ -12,6 +12,7 @@ from ckanext.openup.cli.reporting import (
     EXIT_OK,
     EXIT_PROBLEMS,
     emit_json,
+    number,
     problem_list,
     progress_bar,
     read_safely,
@@ -112,10 +113,10 @@ def render_preparation(report: PreparationReport) -> str:
     if changes["columns_dropped"]:
         lines.append("    " + _("columns left out (not in the layout):") + " "
                      + ", ".join(map(repr, changes["columns_dropped"])))
-    lines.append("  " + _("written as {layout}:").format(layout=report.layout.title))
+    lines.append("  " + _("written as {layout}:").format(layout=_(report.layout.title)))
     for prepared in report.files:
-        size = ngettext("{rows} row", "{rows} rows", prepared.rows).format(rows=f"{prepared.rows:,}")
-        size += ", " + ngettext("{bytes} byte", "{bytes} bytes", prepared.bytes).format(bytes=f"{prepared.bytes:,}")
+        size = ngettext("{rows} row", "{rows} rows", prepared.rows).format(rows=number(prepared.rows))
+        size += ", " + ngettext("{bytes} byte", "{bytes} bytes", prepared.bytes).format(bytes=number(prepared.bytes))
         lines.append(f"    {prepared.path}  {size}, sha256 {prepared.sha256[:12]}…")
     remaining = [f for f in report.inspection.findings if f.severity == "error" and f.code != "identity-number"]
     verdict = _("ready to publish") if report.ok else ngettext(

@@ -62,7 +62,8 @@ def read_safely(path: str, work: Callable[[], object]) -> tuple[object | None, s
         return None, describe_unexpected(path, error)
 
 
-def _number(value: object) -> str:
+def number(value: object) -> str:
+    """A count with its thousands apart by a space, as Swedish and Finnish write them (and SI allows)."""
     return f"{value:,}".replace(",", " ")
 
 
@@ -77,8 +78,8 @@ def _where(unit: str, example: dict[str, object]) -> str:
 
 def _in_all(unit: str, count: int) -> str:
     if unit == "row":
-        return ngettext("{count} row in all", "{count} rows in all", count).format(count=_number(count))
-    return ngettext("{count} line in all", "{count} lines in all", count).format(count=_number(count))
+        return ngettext("{count} row in all", "{count} rows in all", count).format(count=number(count))
+    return ngettext("{count} line in all", "{count} lines in all", count).format(count=number(count))
 
 
 def _also(unit: str, places: str) -> str:
@@ -121,8 +122,8 @@ def render_inspection(report: InspectionReport, with_result: bool = True) -> str
     mapping = report.mapping
     lines = [
         report.path,
-        "  " + _("layout:") + f"   {report.layout_text}",
-        "  " + _("format:") + f"   {mapping.variant.title}",
+        "  " + _("layout:") + "   " + ", ".join(_(part) for part in report.layout_text.split(", ")),
+        "  " + _("format:") + f"   {_(mapping.variant.title)}",
         "  " + _("columns:") + "  "
         + ", ".join(
             column if mapping.source_name(column) == column else f"{column} ← {mapping.source_name(column)!r}"
@@ -141,11 +142,11 @@ def render_inspection(report: InspectionReport, with_result: bool = True) -> str
         else _("no valid dates")
     )
     lines += [
-        "  " + _("rows:") + f"     {_number(summary.rows)}",
+        "  " + _("rows:") + f"     {number(summary.rows)}",
         "  " + _("period:") + f"   {period}",
         "  " + _("total:") + f"    {_number_amount(summary.total_amount)}",
-        "  " + _("suppliers:") + f" {_number(summary.suppliers)}",
-        "  " + _("credit notes:") + f" {_number(summary.credit_notes)} ({_number_amount(summary.credit_amount)})",
+        "  " + _("suppliers:") + f" {number(summary.suppliers)}",
+        "  " + _("credit notes:") + f" {number(summary.credit_notes)} ({_number_amount(summary.credit_amount)})",
     ]
     lines += ["  " + _("note:") + f" {_(note)}" for note in report.notes]
     unit = report.layout.get("row_unit", "line")
@@ -164,7 +165,7 @@ def render_inspection(report: InspectionReport, with_result: bool = True) -> str
 def _number_amount(amount: object) -> str:
     whole, _, fraction = f"{amount:f}".partition(".")
     sign = "-" if whole.startswith("-") else ""
-    grouped = _number(int(whole.lstrip("-") or 0))
+    grouped = number(int(whole.lstrip("-") or 0))
     return f"{sign}{grouped}" + (f".{fraction}" if fraction else "")
 
 

@@ -28,6 +28,8 @@ from stdnum.exceptions import ValidationError as IdentifierError
 from stdnum.fi import hetu, ytunnus
 from stdnum.se import orgnr
 
+from ckanext.openup.procurement.messages import N_
+
 PERSONNUMMER = "personnummer"
 SAMORDNINGSNUMMER = "samordningsnummer"
 HENKILOTUNNUS = "henkilötunnus"
@@ -242,15 +244,15 @@ def organisation_number_problem(value: str, country: str) -> str | None:
     if country == "fi":
         if ytunnus.is_valid(value):
             return None
-        return "not a valid Y-tunnus (1234567-8 with a correct check digit)"
+        return N_("not a valid Y-tunnus (1234567-8 with a correct check digit)")
     if orgnr.is_valid(value):
         return None
     compact = value.replace("-", "").replace(" ", "")
     if len(compact) == 12 and compact.startswith("16") and orgnr.is_valid(compact[2:]):
         return None  # the 16-prefixed twelve-digit form used in some registers
     if compact.isdigit() and len(compact) == 10:
-        return "the check digit of this organisationsnummer is wrong"
-    return "not an organisationsnummer (ten digits, NNNNNN-NNNN)"
+        return N_("the check digit of this organisationsnummer is wrong")
+    return N_("not an organisationsnummer (ten digits, NNNNNN-NNNN)")
 
 
 def normalise_organisation_number(country: str | None, value: str) -> str:
