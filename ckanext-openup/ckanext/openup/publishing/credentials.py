@@ -67,7 +67,7 @@ def _read_section(path: Path, explicit: bool) -> dict[str, str]:
         return {}
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read(path, encoding="utf-8")
+        parser.read(path, encoding="utf-8-sig")  # Windows Notepad may begin the file with a byte order mark
     except (configparser.Error, UnicodeDecodeError, OSError) as error:
         # configparser's messages quote the offending line, which may hold the token: name the file only.
         raise UsageProblem(f"{path}: not a readable config file ({type(error).__name__})") from None
