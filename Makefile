@@ -45,6 +45,7 @@ i18n: $(INSTALLED)
 	$(VENV)/bin/pybabel compile -D ckanext-openup -d $(I18N) --statistics
 	# The openup command's own catalogue: its messages and the procurement checks' (loads without CKAN).
 	$(VENV)/bin/pybabel extract --no-location --sort-output --project ckanext-openup -k report:5 \
-		-o $(I18N)/openup-cli.pot ckanext-openup/ckanext/openup/cli ckanext-openup/ckanext/openup/procurement
+		-o $(I18N)/openup-cli.pot ckanext-openup/ckanext/openup/cli ckanext-openup/ckanext/openup/procurement \
+		ckanext-openup/ckanext/openup/publishing
 	$(VENV)/bin/pybabel update -D openup-cli -i $(I18N)/openup-cli.pot -d $(I18N) --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -D openup-cli -d $(I18N) --statistics

@@ -26,7 +26,7 @@ ENGLISH_WORDS = ["rows:", "result:", "suppliers:", "credit notes:", "error:", "w
 def cli_messages() -> set[str]:
     """Every message the command can print, as the catalogue's extraction finds them."""
     found = set()
-    for folder in ("cli", "procurement"):
+    for folder in ("cli", "procurement", "publishing"):
         for _file, _line, message, _comments, _context in extract_from_dir(
             PACKAGE / folder, keywords={"_": None, "N_": None, "ngettext": (1, 2), "report": (5,)}
         ):
@@ -86,3 +86,15 @@ def test_lang_option_wins_over_the_environment(tmp_path):
     result = CliRunner().invoke(openup, ["--lang", "en", "inspect", str(problem_file(tmp_path))],
                                 env={"LANG": "sv_SE.UTF-8"})
     assert "required value is empty" in result.output
+
+
+def test_publish_refusals_speak_swedish(tmp_path):
+    from tests.publishing.invoices import prepared_months
+
+    prepared = prepared_months(tmp_path, 2025, [1])
+    result = CliRunner().invoke(openup, ["--lang", "sv", "publish", "--ckan", "http://127.0.0.1:9", "--org",
+                                         "sundsvall", "--year", "2025", str(prepared)],
+                                env={"OPENUP_CKAN_TOKEN": None, "XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.exit_code == 2
+    assert "fel: Ingen API-nyckel för CKAN: sätt OPENUP_CKAN_TOKEN" in result.output
+    assert "Skapa en nyckel på din användarsida i CKAN" in result.output
