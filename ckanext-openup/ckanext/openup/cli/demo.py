@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from ckanext.openup.cli.language import _
+
 # The demo runs CKAN, which a publisher's `pip install ckanext-openup` leaves out (the [ckan] extra brings it):
 # `openup --help` must still list the command, and running it must say what to install.
 try:
@@ -62,9 +64,9 @@ def demo(host: str, port: int, home: Path, seed_only: bool) -> None:
       CKAN_SQLALCHEMY_URL=postgresql://ckan:pass@localhost/ckan openup demo
     """
     if MISSING_MODULE:
-        raise click.ClickException(
-            f"openup demo runs a CKAN site and needs CKAN ({MISSING_MODULE} is not installed): "
-            'pip install "ckanext-openup[ckan]". The other commands work without it.')
+        raise click.ClickException(_(
+            "openup demo runs a CKAN site and needs CKAN ({module} is not installed): "
+            'pip install "ckanext-openup[ckan]". The other commands work without it.').format(module=MISSING_MODULE))
     home = home.resolve()
     children = ChildProcesses(home)
     with stop_on_signals():
