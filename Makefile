@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 $(INSTALLED): setup.py requirements/base.txt requirements/ckan.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip setuptools wheel
-	$(VENV)/bin/pip install --quiet -r requirements/dev.txt -e .
+	$(VENV)/bin/pip install --quiet -r requirements/dev.txt -e ".[ckan]"
 	touch $(INSTALLED)
 
 ## demo: install into .venv and start the demo catalogue on http://127.0.0.1:5000 (Ctrl-C stops it)
@@ -43,3 +43,9 @@ i18n: $(INSTALLED)
 		-o $(I18N)/ckanext-openup.pot ckanext-openup/ckanext/openup
 	$(VENV)/bin/pybabel update -D ckanext-openup -i $(I18N)/ckanext-openup.pot -d $(I18N) --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -D ckanext-openup -d $(I18N) --statistics
+	# The openup command's own catalogue: its messages and the procurement checks' (loads without CKAN).
+	$(VENV)/bin/pybabel extract --no-location --sort-output --project ckanext-openup -k report:5 \
+		-o $(I18N)/openup-cli.pot ckanext-openup/ckanext/openup/cli ckanext-openup/ckanext/openup/procurement \
+		ckanext-openup/ckanext/openup/publishing
+	$(VENV)/bin/pybabel update -D openup-cli -i $(I18N)/openup-cli.pot -d $(I18N) --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -D openup-cli -d $(I18N) --statistics

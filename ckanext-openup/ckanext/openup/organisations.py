@@ -12,11 +12,11 @@ from contextvars import ContextVar
 from typing import Any
 
 import ckan.plugins.toolkit as toolkit
-from stdnum.exceptions import ValidationError as IdentifierError
-from stdnum.fi import ytunnus
-from stdnum.se import orgnr
 
 from ckanext.openup import vocabularies
+
+# CKAN-free (the `openup` command checks buyers without CKAN installed); imported here for the validators.
+from ckanext.openup.procurement.identity import normalise_organisation_number  # noqa: F401
 from ckanext.openup.text import malformed_reference
 
 # dataportal.se de-duplicates publishers by this URI (docs.dataportal.se, "Organisationsidentifierare").
@@ -32,26 +32,6 @@ _MUNICIPALITY_CODE = {"SE": re.compile(r"^\d{4}$"), "FI": re.compile(r"^\d{3}$")
 def country_rules(country: str | None) -> dict[str, Any]:
     """Languages, specification and frequency for an organisation in ``country`` (SE when unknown)."""
     return vocabularies.COUNTRIES.get(country or "", vocabularies.COUNTRIES[vocabularies.DEFAULT_COUNTRY])
-
-
-def normalise_organisation_number(country: str | None, value: str) -> str:
-    """The canonical form of an organisationsnummer (10 digits) or Y-tunnus (``1234567-8``).
-
-    Raises ValueError with a readable message when the number is not valid for ``country``.
-    """
-    country = country or vocabularies.DEFAULT_COUNTRY
-    try:
-        if country == "FI":
-            return ytunnus.format(ytunnus.validate(value))
-        number = orgnr.validate(value)
-    except IdentifierError as error:
-        kind = "Y-tunnus" if country == "FI" else "organisationsnummer"
-        raise ValueError(f"Not a valid {kind}: {value!r} ({error.message})") from error
-    # The month field of an organisationsnummer is >= 20; a personnummer (a sole trader) is never
-    # an organisation's identifier here and must not be published.
-    if number[2] < "2":
-        raise ValueError(f"Not a valid organisationsnummer: {value!r} (looks like a personnummer)")
-    return number
 
 
 def valid_municipality_code(country: str | None, value: str) -> bool:

@@ -10,6 +10,9 @@ import importlib
 
 import click
 
+from ckanext.openup.cli.console import keep_output_printable
+from ckanext.openup.cli.language import LANGUAGES, choose_language
+
 # Each command is imported when it runs: ``check`` and ``publish`` pull in CKAN, pyshacl and
 # ckanapi (about a second), which ``inspect`` and ``prepare`` should not wait for.
 COMMANDS = {
@@ -39,10 +42,16 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ckanext-openup")
-def openup() -> None:
+@click.option("--lang", "language", type=click.Choice(LANGUAGES),
+              help="Language of the messages: sv, fi or en (default: from LC_ALL, LC_MESSAGES or LANG).")
+@click.pass_context
+def openup(ctx: click.Context, language: str | None) -> None:
     """Publish municipal procurement data (supplier invoices) to CKAN as DCAT-AP.
 
     \b
-    Example:
-      openup demo            # start a local demo catalogue on http://127.0.0.1:5000
+    Examples:
+      openup demo                            # start a local demo catalogue on http://127.0.0.1:5000
+      openup --lang sv inspect fakturor.csv  # messages in Swedish (sv), Finnish (fi) or English (en)
     """
+    keep_output_printable()
+    choose_language(ctx, language)

@@ -6,6 +6,7 @@ import logging
 
 import click
 
+from ckanext.openup.cli.language import _
 from ckanext.openup.cli.reporting import EXIT_OK, EXIT_PROBLEMS, emit_json
 from ckanext.openup.quality.checking import check_catalogue
 from ckanext.openup.quality.loading import LoadLimits, is_url
@@ -64,23 +65,24 @@ def check_command(source: str, as_json: bool, check_urls: bool, url_timeout: flo
     limits = LoadLimits(max_document_bytes=int(max_mb * 1_000_000), max_total_bytes=int(max_total_mb * 1_000_000),
                         max_documents=max_documents, allow_private_addresses=allow_private_addresses)
     if not is_url(source) and not _readable_file(source):
-        raise click.BadParameter(f"{source!r} is neither an http(s) URL nor a readable file", param_hint="SOURCE")
+        raise click.BadParameter(_("{source} is neither an http(s) URL nor a readable file").format(
+            source=repr(source)), param_hint="SOURCE")
     try:
         report = check_catalogue(source, settings, limits)
     except MemoryError:
-        click.echo(f"error: {source}: too large to check with the memory available", err=True)
+        click.echo(_("error: {source}: too large to check with the memory available").format(source=source), err=True)
         raise SystemExit(EXIT_PROBLEMS) from None
     except Exception as error:  # noqa: BLE001 - never a traceback; say enough to report it
-        click.echo(f"error: {source}: the check failed ({type(error).__name__}: {error}). Please report this.",
-                   err=True)
+        click.echo(_("error: {source}: the check failed ({error}). Please report this.").format(
+            source=source, error=f"{type(error).__name__}: {error}"), err=True)
         raise SystemExit(EXIT_PROBLEMS) from None
     if as_json:
         emit_json(report.as_dict())
     else:
         click.echo(render_text(report))
     if report.load_error is not None and report.load_error.refused_address and not allow_private_addresses:
-        click.echo("hint: dataportal.se can only harvest a catalogue on a public address; to check one on your "
-                   "own network, add --allow-private-addresses", err=True)
+        click.echo(_("hint: dataportal.se can only harvest a catalogue on a public address; to check one on your "
+                     "own network, add --allow-private-addresses"), err=True)
     raise SystemExit(EXIT_PROBLEMS if report.blocked else EXIT_OK)
 
 

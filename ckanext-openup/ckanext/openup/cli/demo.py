@@ -14,15 +14,32 @@ from pathlib import Path
 
 import click
 
-from ckanext.openup.demo.processes import (
-    AlreadyRunning,
-    ChildProcesses,
-    StopRequested,
-    signals_deferred,
-    stop_on_signals,
-)
-from ckanext.openup.embedded_db import URL_VARIABLE, running_server_pid, stop_embedded, use_datastore, use_embedded
-from ckanext.openup.embedded_redis import use_private_redis
+from ckanext.openup.cli.language import _
+
+# The demo runs CKAN, which a publisher's `pip install ckanext-openup` leaves out (the [ckan] extra brings it):
+# `openup --help` must still list the command, and running it must say what to install.
+try:
+    import ckan  # noqa: F401
+
+    from ckanext.openup.demo.processes import (
+        AlreadyRunning,
+        ChildProcesses,
+        StopRequested,
+        signals_deferred,
+        stop_on_signals,
+    )
+    from ckanext.openup.embedded_db import (
+        URL_VARIABLE,
+        running_server_pid,
+        stop_embedded,
+        use_datastore,
+        use_embedded,
+    )
+    from ckanext.openup.embedded_redis import use_private_redis
+except ModuleNotFoundError as missing:
+    MISSING_MODULE: str | None = missing.name
+else:
+    MISSING_MODULE = None
 
 DATABASE = "openup_demo"
 
@@ -46,6 +63,10 @@ def demo(host: str, port: int, home: Path, seed_only: bool) -> None:
       openup demo --port 5050 --home /tmp/openup-demo
       CKAN_SQLALCHEMY_URL=postgresql://ckan:pass@localhost/ckan openup demo
     """
+    if MISSING_MODULE:
+        raise click.ClickException(_(
+            "openup demo runs a CKAN site and needs CKAN ({module} is not installed): "
+            'pip install "ckanext-openup[ckan]". The other commands work without it.').format(module=MISSING_MODULE))
     home = home.resolve()
     children = ChildProcesses(home)
     with stop_on_signals():

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ckanext.openup.cli.language import _
 from ckanext.openup.cli.reporting import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -60,7 +61,7 @@ def inspect_command(files: tuple[str, ...], as_json: bool) -> None:
             problems = True
             reports.append({"file": path, "ok": False, "error": message})
             if not as_json:
-                click.echo(f"error: {message}", err=True)
+                click.echo(_("error: {message}").format(message=message), err=True)
             continue
         assert isinstance(report, InspectionReport)
         problems = problems or not report.ok

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import click
 
+from ckanext.openup.cli.language import _, ngettext
 from ckanext.openup.cli.reporting import (
     EXIT_OK,
     EXIT_PROBLEMS,
     emit_json,
+    number,
+    problem_list,
     progress_bar,
     read_safely,
     render_inspection,
@@ -66,7 +69,7 @@ def prepare_command(files: tuple[str, ...], out_dir: str, by_month: bool, as_jso
             problems = True
             documents.append({"file": path, "ok": False, "error": message})
             if not as_json:
-                click.echo(f"error: {message} (nothing written for this file)", err=True)
+                click.echo(_("error: {message} (nothing written for this file)").format(message=message), err=True)
             continue
         assert isinstance(report, PreparationReport)
         problems = problems or not report.ok
@@ -96,23 +99,30 @@ def render_preparation(report: PreparationReport) -> str:
     """The human report of one prepared file: the inspection, then what changed and what was written."""
     changes = report.as_dict()["changes"]
     assert isinstance(changes, dict)
-    lines = [render_inspection(report.inspection, with_result=False), "  changes:"]
-    lines.append(f"    dates rewritten to YYYY-MM-DD: {report.dates_rewritten:,}")
-    lines.append(f"    amounts rewritten with a decimal point: {report.amounts_rewritten:,}")
-    lines.append(f"    personal identity numbers removed: {report.redaction.identity_numbers:,}")
-    lines.append(
-        f"    sole-trader rows redacted: {report.redaction.sole_trader_rows:,} "
-        f"({len(report.redaction.sole_trader_names):,} supplier names)"
-    )
+    lines = [render_inspection(report.inspection, with_result=False), "  " + _("changes:")]
+    lines.append("    " + _("dates rewritten to YYYY-MM-DD: {count}").format(count=f"{report.dates_rewritten:,}"))
+    lines.append("    " + _("amounts rewritten with a decimal point: {count}").format(
+        count=f"{report.amounts_rewritten:,}"))
+    lines.append("    " + _("personal identity numbers removed: {count}").format(
+        count=f"{report.redaction.identity_numbers:,}"))
+    names = len(report.redaction.sole_trader_names)
+    lines.append("    " + ngettext(
+        "sole-trader rows redacted: {rows} ({names} supplier name)",
+        "sole-trader rows redacted: {rows} ({names} supplier names)", names,
+    ).format(rows=f"{report.redaction.sole_trader_rows:,}", names=f"{names:,}"))
     if changes["columns_dropped"]:
-        lines.append("    columns left out (not in the layout): " + ", ".join(map(repr, changes["columns_dropped"])))
-    lines.append(f"  written as {report.layout.title}:")
+        lines.append("    " + _("columns left out (not in the layout):") + " "
+                     + ", ".join(map(repr, changes["columns_dropped"])))
+    lines.append("  " + _("written as {layout}:").format(layout=_(report.layout.title)))
     for prepared in report.files:
-        lines.append(
-            f"    {prepared.path}  {prepared.rows:,} rows, {prepared.bytes:,} bytes, sha256 {prepared.sha256[:12]}…"
-        )
+        size = ngettext("{rows} row", "{rows} rows", prepared.rows).format(rows=number(prepared.rows))
+        size += ", " + ngettext("{bytes} byte", "{bytes} bytes", prepared.bytes).format(bytes=number(prepared.bytes))
+        lines.append(f"    {prepared.path}  {size}, sha256 {prepared.sha256[:12]}…")
     remaining = [f for f in report.inspection.findings if f.severity == "error" and f.code != "identity-number"]
-    lines.append(
-        "  result: " + ("ready to publish" if report.ok else f"{len(remaining)} kind(s) of problem left in the output")
-    )
+    verdict = _("ready to publish") if report.ok else ngettext(
+        "{count} kind of problem left in the output: {problems}",
+        "{count} kinds of problem left in the output: {problems}",
+        len(remaining),
+    ).format(count=len(remaining), problems=problem_list(remaining))
+    lines.append("  " + _("result:") + " " + verdict)
     return "\n".join(lines)

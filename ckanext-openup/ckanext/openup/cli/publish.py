@@ -8,7 +8,11 @@ from collections.abc import Iterator
 
 import click
 
-from ckanext.openup.cli.reporting import EXIT_OK, EXIT_PROBLEMS, emit_json
+from ckanext.openup.cli.language import _, ngettext
+from ckanext.openup.cli.reporting import EXIT_OK, EXIT_PROBLEMS, emit_json, finding_lines
+from ckanext.openup.procurement.checks import ERROR
+from ckanext.openup.procurement.errors import InvoiceFileError
+from ckanext.openup.procurement.inspection import inspect_invoice_file
 from ckanext.openup.publishing.apply import apply_plan
 from ckanext.openup.publishing.buyer import check_buyer
 from ckanext.openup.publishing.credentials import default_config_path, read_credentials
@@ -16,9 +20,12 @@ from ckanext.openup.publishing.errors import PersonalDataError, PublishingError,
 from ckanext.openup.publishing.local_files import MonthlyFile, collect_monthly_files
 from ckanext.openup.publishing.metadata import LICENCES, dataset_name
 from ckanext.openup.publishing.plan import (
+    CREATE,
     CREATE_DATASET,
     FINISH_DATASET,
     KEEP,
+    REMOVE_DUPLICATE,
+    REPLACE,
     UPDATE_DATASET,
     MonthAction,
     PublicationPlan,
@@ -26,13 +33,6 @@ from ckanext.openup.publishing.plan import (
 )
 from ckanext.openup.publishing.privacy import UnreadableForCheckError, find_personal_data
 from ckanext.openup.publishing.site import Progress, Site, check_site_url
-
-_DATASET_ACTIONS = {
-    CREATE_DATASET: "create (private until every month is in, then public)",
-    FINISH_DATASET: "finish (private until every month is in, then public)",
-    "update": "update",
-    "keep": "unchanged",
-}
 
 
 @click.command("publish")
@@ -91,10 +91,10 @@ def publish_command(
         report.error(error.message, error.details)
         code = error.exit_code
     except KeyboardInterrupt:
-        report.error("interrupted: run the same command again to finish; nothing is duplicated.")
+        report.error(_("interrupted: run the same command again to finish; nothing is duplicated."))
         code = EXIT_PROBLEMS
     except Exception as error:  # noqa: BLE001 - never a traceback; the token is in no exception of ours
-        report.error(f"unexpected {type(error).__name__}: {error}. Please report this.")
+        report.error(_("unexpected {error}. Please report this.").format(error=f"{type(error).__name__}: {error}"))
         code = EXIT_PROBLEMS
     report.finish(code)
     raise SystemExit(code)
@@ -115,7 +115,7 @@ class PublicationReport:
     def warn(self, text: str) -> None:
         self.document.setdefault("warnings", []).append(text)  # type: ignore[union-attr]
         if not self.as_json:
-            click.echo(f"warning: {text}", err=True)
+            click.echo(_("warning: {message}").format(message=text), err=True)
 
     def plan(self, plan: PublicationPlan, dataset_name: str, dataset_url: str) -> None:
         self.document["dataset"] = {"name": dataset_name, "url": dataset_url, "action": plan.dataset_action}
@@ -133,7 +133,7 @@ class PublicationReport:
         self.document["error"] = {"message": message, "details": details or []}
         if not self.as_json:
             described = "\n".join([message, *(f"  {detail}" for detail in details or [])])
-            click.echo(f"error: {described}", err=True)
+            click.echo(_("error: {message}").format(message=described), err=True)
 
     def finish(self, code: int) -> None:
         self.document["ok"] = code == EXIT_OK
@@ -174,14 +174,15 @@ def _publish(
         report.warn(credentials.warning)
     site_url = site_url or credentials.url
     if not site_url:
-        raise UsageProblem("Which site? Give --ckan URL (or 'url = ...' under [ckan] in the config file).")
+        raise UsageProblem(_("Which site? Give --ckan URL (or 'url = ...' under [ckan] in the config file)."))
     if link_base:
         try:
             link_base = check_site_url(link_base)
         except UsageProblem:
-            raise UsageProblem(f"--link-base {link_base!r} is not an http(s) address") from None
+            raise UsageProblem(_("--link-base {url} is not an http(s) address").format(url=repr(link_base))) from None
     monthly_files = collect_monthly_files(paths, year)
     _refuse_personal_data(monthly_files)
+    _refuse_files_with_problems(monthly_files, report)
 
     site = Site(site_url, credentials.token, credentials.source)
     try:
@@ -192,15 +193,17 @@ def _publish(
         name = dataset["name"] if dataset else dataset_name(organisation["name"], year)
         report.plan(plan, name, f"{site.url}/dataset/{name}")
         if report.dry_run:
-            report.say("dry run: nothing was changed.")
+            report.say(_("dry run: nothing was changed."))
             return EXIT_OK
         if not plan.changes_anything:
-            report.say("Nothing to do: the site already has these files.")
+            report.say(_("Nothing to do: the site already has these files."))
             return EXIT_OK
         result = apply_plan(
             site, plan, organisation, year, licence, progress_for=_upload_bar, on_done=report.done
         )
-        report.say(f"Published: {site.url}/dataset/{result.dataset['name']} ({len(result.done)} change(s)).")
+        report.say(ngettext("Published: {url} ({count} change).", "Published: {url} ({count} changes).",
+                            len(result.done)).format(url=f"{site.url}/dataset/{result.dataset['name']}",
+                                                     count=len(result.done)))
         return EXIT_OK
     finally:
         site.close()
@@ -209,41 +212,83 @@ def _publish(
 def _refuse_token(value: str | None) -> None:
     if value is not None:
         # The value is not repeated: it is a secret, and now in the shell's history.
-        raise click.UsageError(
+        raise click.UsageError(_(
             "--token is not accepted: a token on the command line lands in shell history and the process list. "
             "Set OPENUP_CKAN_TOKEN or use the config file (docs/publishing.md); "
             "and since this one was typed, revoke it and create a new one."
-        )
+        ))
 
 
 def _refuse_personal_data(monthly_files: list[MonthlyFile]) -> None:
     try:
         findings = [finding for monthly in monthly_files for finding in find_personal_data(monthly.path)]
     except UnreadableForCheckError as error:
-        raise PersonalDataError(f"refused: {error}; nothing was uploaded.") from None
+        raise PersonalDataError(_("refused: {problem}; nothing was uploaded.").format(problem=error)) from None
     if findings:
         raise PersonalDataError(
-            "refused: personal identity numbers must never be published; nothing was uploaded.",
+            _("refused: personal identity numbers must never be published; nothing was uploaded."),
             [finding.describe() for finding in findings]
-            + ["Run `openup prepare` on the source file again (it removes them), then publish its output."],
+            + [_("Run `openup prepare` on the source file again (it removes them), then publish its output.")],
+        )
+
+
+def _refuse_files_with_problems(monthly_files: list[MonthlyFile], report: PublicationReport) -> None:
+    """Check each file as ``inspect`` does: refuse errors (an edited file, problems prepare left), warn about the rest.
+
+    Identity numbers were refused just before, with their own message.
+    """
+    refusals: list[str] = []
+    for monthly in monthly_files:
+        try:
+            inspection = inspect_invoice_file(monthly.path)
+        except InvoiceFileError as error:
+            refusals.append(error.describe())
+            continue
+        unit = str(inspection.layout.get("row_unit", "line"))
+        for finding in inspection.findings:
+            if finding.code == "identity-number":
+                continue
+            lines = finding_lines(monthly.path, unit, finding, labelled=False)
+            if finding.severity == ERROR:
+                refusals += lines
+            else:
+                report.warn("; ".join(line.strip() for line in lines))
+    if refusals:
+        raise PublishingError(
+            _("refused: the files have problems a harvester or reader would trip on; nothing was uploaded."),
+            refusals + [_("Correct the source file and run `openup prepare` on it again, then publish its output.")],
         )
 
 
 def render_plan(plan: PublicationPlan, dataset_url: str, dry_run: bool) -> str:
     """The plan as the publisher reads it: the dataset, then one line per month."""
-    would = "would " if dry_run else ""
     kept_private = plan.dataset_action == UPDATE_DATASET and (plan.dataset or {}).get("private")
-    what = "update (private: it stays private)" if kept_private else _DATASET_ACTIONS[plan.dataset_action]
-    lines = [f"Dataset {dataset_url}: {would}{what}"]
+    what = _("update (private: it stays private)") if kept_private else _dataset_action(plan.dataset_action)
+    heading = _("Dataset {url}: would {action}") if dry_run else _("Dataset {url}: {action}")
+    lines = [heading.format(url=dataset_url, action=what)]
     for action in plan.months:
-        lines.append(f"  {action.month}  {would}{action.kind:<8}  {_detail(action)}")
+        kind = (_("would {action}") if dry_run else "{action}").format(action=f"{_month_action(action.kind):<8}")
+        lines.append(f"  {action.month}  {kind}  {_detail(action)}")
     return "\n".join(lines)
+
+
+def _dataset_action(action: str) -> str:
+    if action in (CREATE_DATASET, FINISH_DATASET):
+        hidden = _("private until every month is in, then public")
+        return (_("create ({hidden})") if action == CREATE_DATASET else _("finish ({hidden})")).format(hidden=hidden)
+    return _("update") if action == UPDATE_DATASET else _("unchanged")
+
+
+def _month_action(kind: str) -> str:
+    words = {CREATE: _("create"), REPLACE: _("replace"), KEEP: _("keep"), REMOVE_DUPLICATE: _("remove duplicate")}
+    return words.get(kind, kind)
 
 
 def _detail(action: MonthAction) -> str:
     if action.file is None:
         return action.reason
-    size = f"{_number(action.file.rows)} rows, {_number(action.file.bytes)} bytes"
+    size = (ngettext("{rows} row", "{rows} rows", action.file.rows).format(rows=_number(action.file.rows)) + ", "
+            + ngettext("{bytes} byte", "{bytes} bytes", action.file.bytes).format(bytes=_number(action.file.bytes)))
     where = f" -> {action.link_url}" if action.link_url and action.kind != KEEP else ""
     return f"{action.file.path} ({size}; {action.reason}){where}"
 
@@ -257,7 +302,8 @@ def _upload_bar(monthly: MonthlyFile) -> Iterator[Progress | None]:
     if not sys.stderr.isatty() or monthly.bytes == 0:
         yield None
         return
-    with click.progressbar(length=monthly.bytes, label=f"Uploading {monthly.month}", file=sys.stderr) as bar:
+    label = _("Uploading {month}").format(month=monthly.month)
+    with click.progressbar(length=monthly.bytes, label=label, file=sys.stderr) as bar:
         shown = 0
 
         def update(sent: int, total: int) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 
 import click
 
+from ckanext.openup.cli.language import _, ngettext
 from ckanext.openup.procurement.checks import ERROR, Finding
 from ckanext.openup.procurement.errors import InvoiceFileError
 from ckanext.openup.procurement.inspection import InspectionReport
@@ -43,7 +44,8 @@ def progress_bar(path: str, verb: str) -> Iterator[Callable[[int, int], None] | 
 
 def describe_unexpected(path: str, error: Exception) -> str:
     """An error we did not foresee, said without a traceback but with enough to report it."""
-    return f"{path}: could not be read ({type(error).__name__}: {error}). Please report this with the file."
+    return _("{path}: could not be read ({error}). Please report this with the file.").format(
+        path=path, error=f"{type(error).__name__}: {error}")
 
 
 def read_safely(path: str, work: Callable[[], object]) -> tuple[object | None, str | None]:
@@ -53,37 +55,64 @@ def read_safely(path: str, work: Callable[[], object]) -> tuple[object | None, s
     except InvoiceFileError as error:
         return None, error.describe()
     except MemoryError:
-        return None, f"{path}: too large to read with the memory available"
+        return None, _("{path}: too large to read with the memory available").format(path=path)
     except OSError as error:
         return None, f"{path}: {error.strerror or error}"
     except Exception as error:  # noqa: BLE001 - bad input must never end in a traceback
         return None, describe_unexpected(path, error)
 
 
-def _number(value: object) -> str:
+def number(value: object) -> str:
+    """A count with its thousands apart by a space, as Swedish and Finnish write them (and SI allows)."""
     return f"{value:,}".replace(",", " ")
 
 
 def _where(unit: str, example: dict[str, object]) -> str:
     """``line 12``, or ``sheet 'Mars' row 12`` in a workbook read from several sheets."""
     if "sheet" in example:
-        return f"sheet {example['sheet']!r} row {example['line']}"
-    return f"{unit} {example['line']}".strip()
+        return _("sheet {sheet} row {line}").format(sheet=repr(example["sheet"]), line=example["line"])
+    if unit == "row":
+        return _("row {line}").format(line=example["line"])
+    return _("line {line}").format(line=example["line"])
 
 
-def _finding_lines(report: InspectionReport, finding: Finding) -> list[str]:
-    unit = report.layout.get("row_unit", "line")
-    label = "error" if finding.severity == ERROR else "warning"
-    column = f", column {finding.column!r}" if finding.column else ""
+def _in_all(unit: str, count: int) -> str:
+    if unit == "row":
+        return ngettext("{count} row in all", "{count} rows in all", count).format(count=number(count))
+    return ngettext("{count} line in all", "{count} lines in all", count).format(count=number(count))
+
+
+def _also(unit: str, places: str) -> str:
+    return (_("also rows {places}") if unit == "row" else _("also lines {places}")).format(places=places)
+
+
+def describe_finding(finding: Finding) -> str:
+    """The finding's message in the command's language, with the column it is about."""
+    message = _(finding.message)
+    return f"{message} ({finding.column})" if finding.column else message
+
+
+def problem_list(findings: list[Finding]) -> str:
+    """The kinds of problem, each with its column: ``required value is empty (leverantor); ...``."""
+    return "; ".join(describe_finding(finding) for finding in findings)
+
+
+def finding_lines(path: str, unit: str, finding: Finding, labelled: bool = True) -> list[str]:
+    """A finding as the publisher reads it: where first (file, line, column), what, and how often."""
+    label = (_("error") if finding.severity == ERROR else _("warning")) if labelled else ""
+    column = _(", column {column}").format(column=repr(finding.column)) if finding.column else ""
+    message = _(finding.message)
     if not finding.examples:
-        return [f"  {label}: {report.path}{column}: {finding.message}"]
+        return [f"  {label}: {path}{column}: {message}" if label else f"{path}{column}: {message}"]
     first = finding.examples[0]
-    value = f" (found {first['value']!r})" if first["value"] else ""
-    lines = [f"  {label}: {report.path}, {_where(unit, first)}{column}: {finding.message}{value}"]
+    value = _(" (found {value})").format(value=repr(first["value"])) if first["value"] else ""
+    place = f"{path}, {_where(unit, first)}{column}: {message}{value}"
+    lines = [f"  {label}: {place}" if label else place]
     if finding.count > 1:
-        others = ", ".join(_where("", example) for example in finding.examples[1:])
-        also = f"; also {unit}s {others}" if others else ""
-        lines.append(f"         {_number(finding.count)} {unit}s in all{also}")
+        others = ", ".join(_where(unit, example) if "sheet" in example else str(example["line"])
+                           for example in finding.examples[1:])
+        also = f"; {_also(unit, others)}" if others else ""
+        lines.append(f"         {_in_all(unit, finding.count)}{also}")
     return lines
 
 
@@ -93,44 +122,50 @@ def render_inspection(report: InspectionReport, with_result: bool = True) -> str
     mapping = report.mapping
     lines = [
         report.path,
-        f"  layout:   {report.layout_text}",
-        f"  format:   {mapping.variant.title}",
-        "  columns:  "
+        "  " + _("layout:") + "   " + ", ".join(_(part) for part in report.layout_text.split(", ")),
+        "  " + _("format:") + f"   {_(mapping.variant.title)}",
+        "  " + _("columns:") + "  "
         + ", ".join(
             column if mapping.source_name(column) == column else f"{column} ← {mapping.source_name(column)!r}"
             for column in mapping.positions
         ),
     ]
     if mapping.unknown_columns:
-        lines.append("  unknown columns (left out of prepared files): " + ", ".join(map(repr, mapping.unknown_columns)))
+        lines.append("  " + _("unknown columns (left out of prepared files):") + " "
+                     + ", ".join(map(repr, mapping.unknown_columns)))
     if mapping.dropped_columns:
-        lines.append("  known columns outside the spec (left out): " + ", ".join(map(repr, mapping.dropped_columns)))
+        lines.append("  " + _("known columns outside the spec (left out):") + " "
+                     + ", ".join(map(repr, mapping.dropped_columns)))
     period = (
-        f"{summary.first_date.isoformat()} to {summary.last_date.isoformat()}"
+        _("{first} to {last}").format(first=summary.first_date.isoformat(), last=summary.last_date.isoformat())
         if summary.first_date
-        else "no valid dates"
+        else _("no valid dates")
     )
     lines += [
-        f"  rows:     {_number(summary.rows)}",
-        f"  period:   {period}",
-        f"  total:    {_number_amount(summary.total_amount)}",
-        f"  suppliers: {_number(summary.suppliers)}",
-        f"  credit notes: {_number(summary.credit_notes)} ({_number_amount(summary.credit_amount)})",
+        "  " + _("rows:") + f"     {number(summary.rows)}",
+        "  " + _("period:") + f"   {period}",
+        "  " + _("total:") + f"    {_number_amount(summary.total_amount)}",
+        "  " + _("suppliers:") + f" {number(summary.suppliers)}",
+        "  " + _("credit notes:") + f" {number(summary.credit_notes)} ({_number_amount(summary.credit_amount)})",
     ]
-    lines += [f"  note: {note}" for note in report.notes]
+    lines += ["  " + _("note:") + f" {_(note)}" for note in report.notes]
+    unit = report.layout.get("row_unit", "line")
     for finding in report.findings:
-        lines += _finding_lines(report, finding)
+        lines += finding_lines(report.path, unit, finding)
     if not with_result:
         return "\n".join(lines)
-    errors = sum(1 for finding in report.findings if finding.severity == ERROR)
-    lines.append("  result: " + ("no problems found" if report.ok else f"{errors} kind(s) of problem found"))
+    errors = [finding for finding in report.findings if finding.severity == ERROR]
+    verdict = _("no problems found") if report.ok else ngettext(
+        "{count} kind of problem found: {problems}", "{count} kinds of problem found: {problems}", len(errors)
+    ).format(count=len(errors), problems=problem_list(errors))
+    lines.append("  " + _("result:") + " " + verdict)
     return "\n".join(lines)
 
 
 def _number_amount(amount: object) -> str:
     whole, _, fraction = f"{amount:f}".partition(".")
     sign = "-" if whole.startswith("-") else ""
-    grouped = _number(int(whole.lstrip("-") or 0))
+    grouped = number(int(whole.lstrip("-") or 0))
     return f"{sign}{grouped}" + (f".{fraction}" if fraction else "")
 
 

@@ -17,11 +17,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ckanext.openup.procurement.identity import (
+    HENKILOTUNNUS,
+    PERSONNUMMER,
+    SAMORDNINGSNUMMER,
     IdentityNumber,
     contains_identity_number,
     find_identity_numbers,
     organisation_number_problem,
 )
+from ckanext.openup.procurement.messages import N_
 from ckanext.openup.procurement.redaction import SOLE_TRADER_NAME, is_sole_trader_name
 from ckanext.openup.procurement.summary import InvoiceSummary
 from ckanext.openup.procurement.tables import Cell
@@ -58,9 +62,14 @@ BATCH_ROWS = 256
 FORMULA_STARTS = frozenset("=+-@\t\r")
 FORMULA_GUARD = "'"
 _FORMULA_AT_LINE_START = re.compile(r"\n[=+\-@\t\r]")
-_FORMULA_MESSAGE = (
+_FORMULA_MESSAGE = N_(
     "starts like a spreadsheet formula (=, +, -, @); prepare writes it with a leading ' so spreadsheets show it as text"
 )
+_IDENTITY_MESSAGES = {
+    PERSONNUMMER: N_("contains a personnummer; it must not be published"),
+    SAMORDNINGSNUMMER: N_("contains a samordningsnummer; it must not be published"),
+    HENKILOTUNNUS: N_("contains a henkilötunnus; it must not be published"),
+}
 # Identity numbers found in one row, by spec column index.
 RowIdentityNumbers = dict[int, list[IdentityNumber]]
 # A problem with a buyer or supplier: severity, code, spec column index, message, value.
@@ -455,7 +464,7 @@ class InvoiceChecker:
                 severity = ERROR if "check digit" in problem else WARNING
                 problems.append((severity, "invalid-supplier-id", _SUPPLIER_ID, problem, supplier_id))
         if supplier and _SUPPLIER not in identity_numbers and is_sole_trader_name(supplier):
-            message = "looks like a sole trader's name; prepare replaces it"
+            message = N_("looks like a sole trader's name; prepare replaces it")
             problems.append((WARNING, "sole-trader-name", _SUPPLIER, message, supplier))
         return problems
 
@@ -476,7 +485,8 @@ class InvoiceChecker:
         return found
 
     def _report_identity(self, column: str, line: int, numbers: list[IdentityNumber], value: str) -> None:
-        message = f"contains a {numbers[0].kind}; it must not be published"
+        kind = numbers[0].kind
+        message = _IDENTITY_MESSAGES.get(kind) or f"contains a {kind}; it must not be published"
         self.report(ERROR, "identity-number", column, line, message, value)
 
     @property

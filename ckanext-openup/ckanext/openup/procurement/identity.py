@@ -24,8 +24,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from stdnum import luhn
+from stdnum.exceptions import ValidationError as IdentifierError
 from stdnum.fi import hetu, ytunnus
 from stdnum.se import orgnr
+
+from ckanext.openup.procurement.messages import N_
 
 PERSONNUMMER = "personnummer"
 SAMORDNINGSNUMMER = "samordningsnummer"
@@ -241,12 +244,32 @@ def organisation_number_problem(value: str, country: str) -> str | None:
     if country == "fi":
         if ytunnus.is_valid(value):
             return None
-        return "not a valid Y-tunnus (1234567-8 with a correct check digit)"
+        return N_("not a valid Y-tunnus (1234567-8 with a correct check digit)")
     if orgnr.is_valid(value):
         return None
     compact = value.replace("-", "").replace(" ", "")
     if len(compact) == 12 and compact.startswith("16") and orgnr.is_valid(compact[2:]):
         return None  # the 16-prefixed twelve-digit form used in some registers
     if compact.isdigit() and len(compact) == 10:
-        return "the check digit of this organisationsnummer is wrong"
-    return "not an organisationsnummer (ten digits, NNNNNN-NNNN)"
+        return N_("the check digit of this organisationsnummer is wrong")
+    return N_("not an organisationsnummer (ten digits, NNNNNN-NNNN)")
+
+
+def normalise_organisation_number(country: str | None, value: str) -> str:
+    """The canonical form of an organisationsnummer (10 digits) or Y-tunnus (``1234567-8``).
+
+    Raises ValueError with a readable message when the number is not valid for ``country``.
+    """
+    country = country or "SE"
+    try:
+        if country == "FI":
+            return ytunnus.format(ytunnus.validate(value))
+        number = orgnr.validate(value)
+    except IdentifierError as error:
+        kind = "Y-tunnus" if country == "FI" else "organisationsnummer"
+        raise ValueError(f"Not a valid {kind}: {value!r} ({error.message})") from error
+    # The month field of an organisationsnummer is >= 20; a personnummer (a sole trader) is never
+    # an organisation's identifier here and must not be published.
+    if number[2] < "2":
+        raise ValueError(f"Not a valid organisationsnummer: {value!r} (looks like a personnummer)")
+    return number

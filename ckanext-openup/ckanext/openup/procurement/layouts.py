@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ckanext.openup.procurement.messages import N_
 from ckanext.openup.procurement.variants import SPEC_COLUMNS, SPEC_URI
 
 KUNTALIITTO_2021_URI = (
@@ -52,13 +53,13 @@ class OutputLayout:
 
 SWEDISH = OutputLayout(
     name="se-1.1",
-    title="Swedish spec 1.1 (lankadedata.se leverantörsreskontra)",
+    title=N_("Swedish spec 1.1 (lankadedata.se leverantörsreskontra)"),
     conforms_to=SPEC_URI,
     columns=tuple((column, column) for column in SPEC_COLUMNS),
 )
 FINNISH = OutputLayout(
     name="fi-kuntaliitto-2021",
-    title="Finnish Kuntaliitto 2021 guide (ostolaskut)",
+    title=N_("Finnish Kuntaliitto 2021 guide (ostolaskut)"),
     conforms_to=KUNTALIITTO_2021_URI,
     columns=(
         ("Kuntanumero", "kommun_id"),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from ckanext.openup.procurement.errors import UnreadableFileError
+from ckanext.openup.procurement.messages import N_
 from ckanext.openup.procurement.sniffing import SAMPLE_SIZE, SAVE_AS_UTF8, sniff_delimiter, sniff_kind
 
 # One cell of a source row: text from CSV/JSON, or str/number/date/None from XLSX.
@@ -42,6 +43,12 @@ _UTF8_READ_AS_CP1252 = re.compile(
 
 LINE_ENDING_NAMES = {"CRLF": "CRLF (Windows)", "LF": "LF (Unix)", "CR": "CR only (old Mac)", "none": "none"}
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+# Whole phrases of the layout line, so the `openup` command can show each in the publisher's language.
+_SEPARATED = {",": N_("comma-separated"), ";": N_("semicolon-separated"), "\t": N_("tab-separated")}
+_LINE_ENDS = {
+    "CRLF": N_("line ends CRLF (Windows)"), "LF": N_("line ends LF (Unix)"),
+    "CR": N_("line ends CR only (old Mac)"), "none": N_("line ends none"),
+}
 
 
 @dataclass
@@ -72,9 +79,9 @@ class InvoiceTable:
         if self.encoding:
             parts.append(self.encoding.upper())
         if self.delimiter:
-            parts.append(f"{DELIMITER_NAMES[self.delimiter]}-separated")
+            parts.append(_SEPARATED[self.delimiter])
         if self.line_ending:
-            parts.append(f"line ends {LINE_ENDING_NAMES[self.line_ending]}")
+            parts.append(_LINE_ENDS[self.line_ending])
         return ", ".join(parts)
 
     def locate(self, line: int) -> dict[str, object]:
@@ -119,7 +126,7 @@ def open_invoice_table(path: str | os.PathLike[str]) -> InvoiceTable:
         else:
             table = _open_delimited(path, raw, size, kind.encoding or "utf-8", kind.line_ending)
         if kind.double_encoded:
-            table.notes.append("the text looks double-encoded ('Ã¶' for 'ö'): export it again, as UTF-8 once")
+            table.notes.append(N_("the text looks double-encoded ('Ã¶' for 'ö'): export it again, as UTF-8 once"))
         return table
     except BaseException:
         raw.close()

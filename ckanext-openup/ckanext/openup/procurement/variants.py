@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ckanext.openup.procurement.errors import UnknownHeaderError
+from ckanext.openup.procurement.messages import N_
 
 SPEC_URI = "https://lankadedata.se/spec/leverantorsreskontra/1.1"
 # Spec 1.1 columns in order; the first nine are mandatory.
@@ -70,7 +71,7 @@ _OPEN_UP_EXTRA = frozenset(
 VARIANTS: tuple[HeaderVariant, ...] = (
     HeaderVariant(
         name="se-1.1-vgr",
-        title="Swedish spec 1.1, Västra Götalandsregionen variant (bokforingsdatum, nettobelopp)",
+        title=N_("Swedish spec 1.1, Västra Götalandsregionen variant (bokforingsdatum, nettobelopp)"),
         country="se",
         sources={**_SE_11, "datum": ("bokforingsdatum", "datum"), "belopp": ("nettobelopp", "belopp")},
         signatures=(frozenset({"leverantor", "bokforingsdatum"}), frozenset({"leverantor", "nettobelopp"})),
@@ -78,7 +79,7 @@ VARIANTS: tuple[HeaderVariant, ...] = (
     ),
     HeaderVariant(
         name="se-1.0",
-        title="Swedish spec 1.0 / Open Up names (kopare_text, faktura_nr, valuta)",
+        title=N_("Swedish spec 1.0 / Open Up names (kopare_text, faktura_nr, valuta)"),
         country="se",
         sources={**_SE_11, "kopare": ("kopare_text", "kopare"), "fakturanummer": ("faktura_nr", "fakturanummer")},
         signatures=(
@@ -91,7 +92,7 @@ VARIANTS: tuple[HeaderVariant, ...] = (
     ),
     HeaderVariant(
         name="se-1.1",
-        title="Swedish spec 1.1 (lankadedata.se leverantörsreskontra)",
+        title=N_("Swedish spec 1.1 (lankadedata.se leverantörsreskontra)"),
         country="se",
         sources=_SE_11,
         signatures=(frozenset({"leverantor", "datum", "belopp"}),),
@@ -99,7 +100,7 @@ VARIANTS: tuple[HeaderVariant, ...] = (
     ),
     HeaderVariant(
         name="se-human",
-        title="Swedish export with human headers (Leverantör, Organisationsnummer, Belopp)",
+        title=N_("Swedish export with human headers (Leverantör, Organisationsnummer, Belopp)"),
         country="se",
         sources={
             "kopare_id": ("köpare organisationsnummer", "köparens organisationsnummer"),
@@ -120,7 +121,7 @@ VARIANTS: tuple[HeaderVariant, ...] = (
     ),
     HeaderVariant(
         name="fi-kuntaliitto-2021",
-        title="Finnish Kuntaliitto 2021 guide (ostolaskut)",
+        title=N_("Finnish Kuntaliitto 2021 guide (ostolaskut)"),
         country="fi",
         sources={
             "kommun_id": ("kuntanumero",),
@@ -153,7 +154,7 @@ VARIANTS: tuple[HeaderVariant, ...] = (
     ),
     HeaderVariant(
         name="fi-2016",
-        title="Finnish 2016 guide, machine names (6Aika / Oulu API)",
+        title=N_("Finnish 2016 guide, machine names (6Aika / Oulu API)"),
         country="fi",
         sources={
             "kommun_id": ("kuntanumero",),
@@ -176,7 +177,7 @@ VARIANTS: tuple[HeaderVariant, ...] = (
     ),
     HeaderVariant(
         name="fi-tutkihankintoja",
-        title="Finnish state invoices (tutkihankintoja.fi th_data_YYYY.csv)",
+        title=N_("Finnish state invoices (tutkihankintoja.fi th_data_YYYY.csv)"),
         country="fi",
         sources={
             "fakturanummer": ("lasku_id",),

@@ -12,7 +12,9 @@ import csv
 from dataclasses import dataclass
 from typing import Any
 
-from ckanext.openup.organisations import normalise_organisation_number
+# Messages in the publisher's language: publishing/ serves the `openup` command only.
+from ckanext.openup.cli.language import _
+from ckanext.openup.procurement.identity import normalise_organisation_number
 from ckanext.openup.procurement.layouts import SWEDISH, layout_for_header
 from ckanext.openup.procurement.prepared import OUTPUT_ENCODING
 from ckanext.openup.publishing.errors import WrongBuyerError
@@ -34,10 +36,9 @@ class ForeignBuyer:
     def describe(self, organisation: dict[str, Any], number: str) -> str:
         named = f" ({self.buyer_name})" if self.buyer_name else ""
         title = organisation.get("title") or organisation["name"]
-        return (
-            f"{self.path}, line {self.line}, column {self.column!r}: {self.buyer_id}{named} "
-            f"is not {title} ({number})"
-        )
+        return _("{path}, line {line}, column {column}: {buyer} is not {title} ({number})").format(
+            path=self.path, line=self.line, column=repr(self.column), buyer=f"{self.buyer_id}{named}", title=title,
+            number=number)
 
 
 def check_buyer(files: list[MonthlyFile], organisation: dict[str, Any]) -> None:
@@ -59,10 +60,10 @@ def check_buyer(files: list[MonthlyFile], organisation: dict[str, Any]) -> None:
     if found:
         title = organisation.get("title") or organisation["name"]
         raise WrongBuyerError(
-            f"refused: the files hold invoices of another buyer than {title} (--org {organisation['name']}); "
-            "nothing was uploaded.",
+            _("refused: the files hold invoices of another buyer than {title} (--org {name}); nothing was uploaded.")
+            .format(title=title, name=organisation["name"]),
             [finding.describe(organisation, number) for finding in found]
-            + ["Check --org, or publish these files under the organisation that bought (its own --org)."],
+            + [_("Check --org, or publish these files under the organisation that bought (its own --org).")],
         )
 
 

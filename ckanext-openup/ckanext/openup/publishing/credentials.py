@@ -12,6 +12,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+# Messages in the publisher's language: publishing/ serves the `openup` command only.
+from ckanext.openup.cli.language import _
 from ckanext.openup.publishing.errors import UsageProblem
 
 TOKEN_VARIABLE = "OPENUP_CKAN_TOKEN"
@@ -51,24 +53,26 @@ def read_credentials(config_path: str | os.PathLike[str] | None = None) -> Crede
     token = section.get("token", "").strip()
     if not token:
         raise UsageProblem(
-            f"No CKAN API token: set {TOKEN_VARIABLE} or put 'token = ...' under [{CONFIG_SECTION}] in {path}",
-            ["Create a token on your CKAN user page (API Tokens); see docs/publishing.md."],
+            _("No CKAN API token: set {variable} or put 'token = ...' under [{section}] in {path}").format(
+                variable=TOKEN_VARIABLE, section=CONFIG_SECTION, path=path),
+            [_("Create a token on your CKAN user page (API Tokens); see docs/publishing.md.")],
         )
     warning = None
     if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        warning = f"{path} can be read by other users; run: chmod 600 {path}"
+        warning = _("{path} can be read by other users; run: chmod 600 {path}").format(path=path)
     return Credentials(token, str(path), url, warning)
 
 
 def _read_section(path: Path, explicit: bool) -> dict[str, str]:
     if not path.exists():
         if explicit:
-            raise UsageProblem(f"{path}: no such config file")
+            raise UsageProblem(_("{path}: no such config file").format(path=path))
         return {}
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read(path, encoding="utf-8")
+        parser.read(path, encoding="utf-8-sig")  # Windows Notepad may begin the file with a byte order mark
     except (configparser.Error, UnicodeDecodeError, OSError) as error:
         # configparser's messages quote the offending line, which may hold the token: name the file only.
-        raise UsageProblem(f"{path}: not a readable config file ({type(error).__name__})") from None
+        raise UsageProblem(_("{path}: not a readable config file ({error})").format(
+            path=path, error=type(error).__name__)) from None
     return dict(parser[CONFIG_SECTION]) if parser.has_section(CONFIG_SECTION) else {}

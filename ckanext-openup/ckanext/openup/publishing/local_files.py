@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+# Messages in the publisher's language: publishing/ serves the `openup` command only.
+from ckanext.openup.cli.language import _
 from ckanext.openup.procurement.layouts import layout_for_header
 from ckanext.openup.procurement.prepared import (
     MANIFEST_NAME,
@@ -53,8 +55,8 @@ def collect_monthly_files(paths: list[str], year: int) -> list[MonthlyFile]:
         if os.path.isdir(path):
             if not (Path(path) / MANIFEST_NAME).exists():
                 raise NotPreparedError(
-                    f"{path}: no {MANIFEST_NAME} in this folder",
-                    [f"Run `openup prepare SOURCE --out {path} --by-month` first."],
+                    _("{path}: no {manifest} in this folder").format(path=path, manifest=MANIFEST_NAME),
+                    [_("Run `openup prepare SOURCE --out {path} --by-month` first.").format(path=path)],
                 )
             files += [_monthly_file(entry.path, year) for entry in _manifest_entries(path)]
         else:
@@ -63,7 +65,8 @@ def collect_monthly_files(paths: list[str], year: int) -> list[MonthlyFile]:
     for monthly in files:
         earlier = by_month.get(monthly.month)
         if earlier and os.path.abspath(earlier.path) != os.path.abspath(monthly.path):
-            raise UsageProblem(f"{monthly.path} and {earlier.path} both cover {monthly.month}: give one file per month")
+            raise UsageProblem(_("{path} and {other} both cover {month}: give one file per month").format(
+                path=monthly.path, other=earlier.path, month=monthly.month))
         by_month[monthly.month] = monthly
     return [by_month[month] for month in sorted(by_month)]
 
@@ -73,12 +76,15 @@ def _monthly_file(path: str, year: int) -> MonthlyFile:
     try:
         prepared = _described(path)
     except (UnicodeDecodeError, csv.Error) as error:
-        raise NotPreparedError(f"{path}: not readable as a prepared file ({error})") from None
+        raise NotPreparedError(_("{path}: not readable as a prepared file ({error})").format(
+            path=path, error=error)) from None
     month = prepared.month or _single_month(prepared)
     if not month or month == "undated":
-        raise UsageProblem(f"{path}: its rows have no valid dates, so it belongs to no month; fix them, prepare again")
+        raise UsageProblem(_("{path}: its rows have no valid dates, so it belongs to no month; fix them, prepare again")
+                           .format(path=path))
     if not month.startswith(f"{year}-"):
-        raise UsageProblem(f"{path}: covers {month}, not the year {year} given with --year")
+        raise UsageProblem(_("{path}: covers {month}, not the year {year} given with --year").format(
+            path=path, month=month, year=year))
     return MonthlyFile(
         path=path,
         month=month,
@@ -102,8 +108,9 @@ def _require_canonical(path: str) -> None:
         raise UsageProblem(f"{path}: {error.strerror or error}") from None
     if header is None or layout_for_header(header) is None:
         raise NotPreparedError(
-            f"{path}: not a prepared file (the header is not the columns prepare writes, in UTF-8)",
-            [f"Run `openup prepare {path} --out prepared/ --by-month` first, then publish the files in prepared/."],
+            _("{path}: not a prepared file (the header is not the columns prepare writes, in UTF-8)").format(path=path),
+            [_("Run `openup prepare {path} --out prepared/ --by-month` first, then publish the files in prepared/.")
+             .format(path=path)],
         )
 
 
@@ -127,7 +134,8 @@ def _manifest_entries(folder: str, quiet: bool = False) -> list[PreparedFile]:
     except (ValueError, KeyError, TypeError, OSError):
         if quiet:
             return []
-        raise UsageProblem(f"{Path(folder) / MANIFEST_NAME}: not a manifest written by `openup prepare`") from None
+        raise UsageProblem(_("{path}: not a manifest written by `openup prepare`").format(
+            path=Path(folder) / MANIFEST_NAME)) from None
 
 
 def _single_month(prepared: PreparedFile) -> str | None:
@@ -136,7 +144,7 @@ def _single_month(prepared: PreparedFile) -> str | None:
         return None
     if start[:7] != end[:7]:
         raise UsageProblem(
-            f"{prepared.path}: covers {start} to {end}, more than one month",
-            ["Publish one file per month: `openup prepare SOURCE --out DIR --by-month` writes them."],
+            _("{path}: covers {start} to {end}, more than one month").format(path=prepared.path, start=start, end=end),
+            [_("Publish one file per month: `openup prepare SOURCE --out DIR --by-month` writes them.")],
         )
     return start[:7]

@@ -15,6 +15,8 @@ import ckanapi
 import requests
 from requests_toolbelt.multipart.encoder import MultipartEncoder, MultipartEncoderMonitor
 
+# Messages in the publisher's language: publishing/ serves the `openup` command only.
+from ckanext.openup.cli.language import _
 from ckanext.openup.publishing.errors import PublishingError, RejectedError, SiteError, TransferError, UsageProblem
 from ckanext.openup.publishing.metadata import DATASET_TYPE, dataset_name
 
@@ -63,7 +65,7 @@ def check_site_url(url: str) -> str:
     """The site's base URL, or UsageProblem when it is not an absolute http(s) URL."""
     parsed = urlparse(url.strip())
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise UsageProblem(f"--ckan {url!r} is not a site address such as https://ckan.example.se")
+        raise UsageProblem(_("--ckan {url} is not a site address such as https://ckan.example.se").format(url=repr(url)))
     return url.strip().rstrip("/")
 
 
@@ -115,21 +117,24 @@ class Site:
         """The organisation, once the site answers as CKAN and the token's user may publish in it."""
         status = self.call("status_show", setup=True)
         if "openup" not in (status or {}).get("extensions", []):
-            raise SiteError(f"{self.url} is a CKAN site without ckanext-openup: it has no supplier-invoice datasets")
+            raise SiteError(_("{url} is a CKAN site without ckanext-openup: it has no supplier-invoice datasets")
+                            .format(url=self.url))
         # CKAN treats an unknown token as an anonymous visitor; user_show without an id says who we are.
         if self.show_or_none("user_show", setup=True) is None:
             raise SiteError(
-                f"{self.url} did not accept the API token from {self.token_source}",
-                ["Create a new token on your user page (API Tokens) and set it again; see docs/publishing.md."],
+                _("{url} did not accept the API token from {source}").format(url=self.url, source=self.token_source),
+                [_("Create a new token on your user page (API Tokens) and set it again; see docs/publishing.md.")],
             )
         organisation = self.show_or_none("organization_show", setup=True, id=organisation_name, include_datasets=False)
         if organisation is None:
-            raise SiteError(f"{self.url} has no organisation {organisation_name!r} (use its URL name)")
+            raise SiteError(_("{url} has no organisation {name} (use its URL name)").format(
+                url=self.url, name=repr(organisation_name)))
         allowed = self.call("organization_list_for_user", setup=True, permission="create_dataset")
         if organisation["id"] not in {org["id"] for org in allowed}:
             raise SiteError(
-                f"The token's user may not publish datasets in {organisation_name!r} on {self.url}",
-                ["Use a token of an editor or admin of the organisation (or check that the token is still valid)."],
+                _("The token's user may not publish datasets in {name} on {url}").format(
+                    name=repr(organisation_name), url=self.url),
+                [_("Use a token of an editor or admin of the organisation (or check that the token is still valid).")],
             )
         return organisation
 
@@ -166,19 +171,21 @@ class Site:
             return RejectedError(f"CKAN refused {action}:", field_messages(getattr(error, "error_dict", {}) or {}))
         if isinstance(error, ckanapi.NotAuthorized):
             return failed(
-                f"{self.url} refused {action}: not authorised ({_message(error)})",
-                ["Check the API token and that its user is an editor of the organisation."],
+                _("{url} refused {action}: not authorised ({reason})").format(
+                    url=self.url, action=action, reason=_message(error)),
+                [_("Check the API token and that its user is an editor of the organisation.")],
             )
         if isinstance(error, ckanapi.NotFound):
-            return failed(f"Not found: {_message(error) or action}")
+            return failed(_("Not found: {what}").format(what=_message(error) or action))
         if isinstance(error, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
-            return UsageProblem(f"--ckan {self.url!r} is not a usable address")
+            return UsageProblem(_("--ckan {url} is not a usable address").format(url=repr(self.url)))
         if isinstance(error, requests.ConnectionError | requests.Timeout):
             if setup:
-                return SiteError(f"Cannot reach {self.url} ({_network_reason(error)})")
+                return SiteError(_("Cannot reach {url} ({reason})").format(url=self.url, reason=_network_reason(error)))
             return TransferError(
-                f"The connection to {self.url} failed during {action} ({_network_reason(error)})",
-                ["Nothing is lost: run the same command again to finish the publication."],
+                _("The connection to {url} failed during {action} ({reason})").format(
+                    url=self.url, action=action, reason=_network_reason(error)),
+                [_("Nothing is lost: run the same command again to finish the publication.")],
             )
         if isinstance(error, ckanapi.ServerIncompatibleError | ckanapi.CKANAPIError):
             status = self._session.last_status

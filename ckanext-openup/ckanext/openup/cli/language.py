@@ -1,0 +1,75 @@
+"""The language the ``openup`` command speaks: Swedish, Finnish or English.
+
+Chosen by ``openup --lang sv|fi|en``, else by the environment as gettext does (LC_ALL, LC_MESSAGES, LANG),
+else by the system's locale (Windows sets no variables: its locale reads ``Swedish_Sweden``). The catalogue
+is plain gettext in the package (domain ``openup-cli``), so it loads without CKAN.
+"""
+
+from __future__ import annotations
+
+import gettext
+import locale
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib.resources import files
+
+import click
+
+DOMAIN = "openup-cli"
+LANGUAGES = ("sv", "fi", "en")
+ENGLISH = "en"
+_CONTEXT_KEY = "openup.language"
+# A language's code and the name Windows gives it in locale names such as "Finnish_Finland".
+_NAMES = {"sv": ("sv", "swedish"), "fi": ("fi", "finnish")}
+
+
+def language_of(locale_name: str | None) -> str:
+    """``sv``, ``fi`` or ``en`` for a locale name such as ``sv_SE.UTF-8``, ``fi_FI`` or ``Swedish_Sweden``."""
+    name = (locale_name or "").strip().lower()
+    for language, prefixes in _NAMES.items():
+        if name.startswith(prefixes):
+            return language
+    return ENGLISH
+
+
+def language_from_environment(environ: Mapping[str, str] = os.environ) -> str:
+    """The language the environment asks for: the first of LC_ALL, LC_MESSAGES and LANG that is set."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if environ.get(variable):
+            return language_of(environ[variable])
+    try:
+        return language_of(locale.getlocale()[0])
+    except ValueError:  # a locale name Python cannot parse
+        return ENGLISH
+
+
+def choose_language(ctx: click.Context, language: str | None) -> None:
+    """Remember ``--lang`` (or the environment's language) for every message of this command run."""
+    ctx.find_root().meta[_CONTEXT_KEY] = language or language_from_environment()
+
+
+def current_language() -> str:
+    context = click.get_current_context(silent=True)
+    chosen = context.find_root().meta.get(_CONTEXT_KEY) if context else None
+    return chosen or language_from_environment()
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translation(language: str) -> gettext.NullTranslations:
+    """The catalogue of ``language``; English is the messages as written."""
+    catalogue = files("ckanext.openup").joinpath("i18n", language, "LC_MESSAGES", f"{DOMAIN}.mo")
+    if language == ENGLISH or not catalogue.is_file():
+        return gettext.NullTranslations()
+    with catalogue.open("rb") as mo_file:
+        return gettext.GNUTranslations(mo_file)
+
+
+def _(message: str) -> str:
+    """``message`` in the command's language."""
+    return translation(current_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """``singular`` or ``plural`` as ``count`` needs, in the command's language."""
+    return translation(current_language()).ngettext(singular, plural, count)
