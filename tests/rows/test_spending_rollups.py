@@ -42,6 +42,11 @@ def assert_rollups_equal_rows() -> None:
                    "JOIN _openup_spending_sources src USING (resource_id, organization_id, currency) "
                    f"WHERE src.public GROUP BY {keys} ORDER BY {keys}")
     assert public == summed
+    keys = "organization_id, currency, year, supplier_key, supplier_kind"
+    totals = store(f"SELECT {keys}, {_MEASURES} FROM _openup_spending_public_supplier_totals ORDER BY {keys}")
+    summed = store(f"SELECT {keys}, {_SUMS} FROM _openup_spending JOIN _openup_spending_sources src "
+                   f"USING (resource_id, organization_id, currency) WHERE src.public GROUP BY {keys} ORDER BY {keys}")
+    assert totals == summed
     keys = "currency, year, supplier_key, supplier_kind"
     catalogue = store(f"SELECT {keys}, supplier_name, supplier_number, buyers, {_MEASURES} "
                       f"FROM _openup_spending_catalogue_suppliers ORDER BY {keys}")
@@ -119,7 +124,8 @@ def test_rollups_follow_a_dataset_made_private_and_public_again(dataset, sundsva
 def test_rebuild_makes_damaged_rollups_equal_the_rows_again(dataset, sundsvall):
     upload_month(dataset, 4, month_text(4, 100))
     upload_month(dataset, 5, month_text(5, 60))  # two files per public line: subtracting a damaged one is no repair
-    for table in (*PER_FILE, "_openup_spending_public_suppliers", "_openup_spending_catalogue_suppliers"):
+    for table in (*PER_FILE, "_openup_spending_public_suppliers", "_openup_spending_catalogue_suppliers",
+                  "_openup_spending_public_supplier_totals"):
         store(f"UPDATE {table} SET amount = amount + 1, rows = rows + 1")
     rebuild_rows(sundsvall["name"])
     assert_rollups_equal_rows()
@@ -128,7 +134,8 @@ def test_rebuild_makes_damaged_rollups_equal_the_rows_again(dataset, sundsvall):
 def test_store_from_before_the_rollups_gets_them_summed_on_first_use(dataset):
     upload_month(dataset, 5, month_text(5, 80))
     store("DROP TABLE " + ", ".join((*PER_FILE, "_openup_spending_public_suppliers",
-                                     "_openup_spending_catalogue_suppliers", "_openup_supplier_directory")))
+                                     "_openup_spending_catalogue_suppliers", "_openup_supplier_directory",
+                                     "_openup_spending_public_files", "_openup_spending_public_supplier_totals")))
     upload_month(dataset, 6, month_text(6, 40))
     assert_rollups_equal_rows()
     assert public_supplier_total() == 120

@@ -36,7 +36,12 @@ PER_FILE = {
     SUPPLIERS_TABLE: ("supplier_key", "supplier_kind", "supplier_name"),
 }
 PUBLIC_FILES_TABLE = "_openup_spending_public_files"
-TABLES = (*PER_FILE, PUBLIC_SUPPLIERS_TABLE, CATALOGUE_SUPPLIERS_TABLE, DIRECTORY_TABLE, PUBLIC_FILES_TABLE)
+# One line per organisation, year and supplier (name variants added up), ranked by an index on the amount.
+SUPPLIER_TOTALS_TABLE = "_openup_spending_public_supplier_totals"
+TABLES = (*PER_FILE, PUBLIC_SUPPLIERS_TABLE, CATALOGUE_SUPPLIERS_TABLE, DIRECTORY_TABLE, PUBLIC_FILES_TABLE,
+          SUPPLIER_TOTALS_TABLE)
+_PUBLIC_TABLES = (PUBLIC_SUPPLIERS_TABLE, SUPPLIER_TOTALS_TABLE, CATALOGUE_SUPPLIERS_TABLE, DIRECTORY_TABLE,
+                  PUBLIC_FILES_TABLE)
 # The vowels people type with or without their marks fold to one letter, so "leverantor" finds "Leverantör".
 MARKED = "åäöáàâéèêëíïóôúüýæø"
 FOLDED = "aaoaaaeeeeiioouuyao"
@@ -97,6 +102,14 @@ def create_statements() -> list[str]:
         "(supplier_key)",
         f"CREATE INDEX IF NOT EXISTS {CATALOGUE_SUPPLIERS_TABLE}_line ON {CATALOGUE_SUPPLIERS_TABLE} "
         "(coalesce(supplier_key, ''), currency, coalesce(year, 0))",
+        f"CREATE INDEX IF NOT EXISTS {CATALOGUE_SUPPLIERS_TABLE}_rank ON {CATALOGUE_SUPPLIERS_TABLE} "
+        "(year, amount DESC)",
+        f"""CREATE TABLE IF NOT EXISTS {SUPPLIER_TOTALS_TABLE} (organization_id text NOT NULL,
+            currency text NOT NULL, year smallint, supplier_key text, supplier_kind text NOT NULL, {_MEASURES})""",
+        f"CREATE INDEX IF NOT EXISTS {SUPPLIER_TOTALS_TABLE}_line ON {SUPPLIER_TOTALS_TABLE} "
+        "(organization_id, coalesce(year, 0), coalesce(supplier_key, ''), supplier_kind)",
+        f"CREATE INDEX IF NOT EXISTS {SUPPLIER_TOTALS_TABLE}_rank ON {SUPPLIER_TOTALS_TABLE} "
+        "(organization_id, year, amount DESC)",
         f"""CREATE TABLE IF NOT EXISTS {DIRECTORY_TABLE} (currency text NOT NULL, supplier_key text NOT NULL,
             name_search text)""",
         f"CREATE INDEX IF NOT EXISTS {DIRECTORY_TABLE}_supplier ON {DIRECTORY_TABLE} (supplier_key)",
@@ -137,8 +150,7 @@ def refill(connection: sa.engine.Connection, spending_table: str, resource_ids: 
     scope = "true" if ids is None else "resource_id = ANY(:ids)"
     if ids is None:
         _temporary_tables(connection)
-        connection.execute(sa.text(f"TRUNCATE {PUBLIC_SUPPLIERS_TABLE}, {CATALOGUE_SUPPLIERS_TABLE}, "
-                                   f"{DIRECTORY_TABLE}, {PUBLIC_FILES_TABLE}, openup_supplier_changes"))
+        connection.execute(sa.text(f"TRUNCATE {', '.join(_PUBLIC_TABLES)}, openup_supplier_changes"))
     else:
         _take_out(connection, ids)
     for table, columns in PER_FILE.items():
@@ -227,14 +239,13 @@ def recount(connection: sa.engine.Connection, sources_table: str, organization_i
     """
     _temporary_tables(connection)
     if organization_id is None:
-        connection.execute(sa.text(f"TRUNCATE {PUBLIC_SUPPLIERS_TABLE}, {CATALOGUE_SUPPLIERS_TABLE}, "
-                                   f"{DIRECTORY_TABLE}, {PUBLIC_FILES_TABLE}, openup_supplier_changes"))
+        connection.execute(sa.text(f"TRUNCATE {', '.join(_PUBLIC_TABLES)}, openup_supplier_changes"))
         _put_in(connection, sources_table, None)
     else:
         mine = {"organisation": organization_id}
         connection.execute(sa.text(f"INSERT INTO openup_touched_keys SELECT DISTINCT currency, year, supplier_key "
                                    f"FROM {PUBLIC_SUPPLIERS_TABLE} WHERE organization_id = :organisation"), mine)
-        for table in (PUBLIC_SUPPLIERS_TABLE, PUBLIC_FILES_TABLE, "openup_supplier_changes"):
+        for table in (PUBLIC_SUPPLIERS_TABLE, SUPPLIER_TOTALS_TABLE, PUBLIC_FILES_TABLE, "openup_supplier_changes"):
             connection.execute(sa.text(f"DELETE FROM {table} WHERE organization_id = :organisation"), mine)
         _put_in(connection, sources_table, [organization_id])
     _apply_changes(connection)
@@ -273,9 +284,33 @@ def _apply_changes(connection: sa.engine.Connection) -> None:
             {name_search('d.supplier_name')}, {', '.join(f'd.{name}' for name in _MEASURE_NAMES)}
         FROM openup_line_changes d WHERE d.rows > 0
             AND NOT EXISTS (SELECT FROM {PUBLIC_SUPPLIERS_TABLE} p WHERE {_SAME_LINE})"""))
+    _add_supplier_totals(connection)
     connection.execute(sa.text("INSERT INTO openup_touched_keys SELECT DISTINCT currency, year, supplier_key "
                                "FROM openup_line_changes"))
     _refresh_catalogue(connection)
+
+
+def _add_supplier_totals(connection: sa.engine.Connection) -> None:
+    """Add the pending changes to the organisations' supplier totals (their name variants added up)."""
+    sums = ", ".join(f"sum({name})" for name in _MEASURE_NAMES)
+    keys = "organization_id, currency, year, supplier_key, supplier_kind"
+    connection.execute(sa.text("CREATE TEMPORARY TABLE IF NOT EXISTS openup_total_changes ON COMMIT DROP AS "
+                               f"SELECT {keys}, {', '.join(_MEASURE_NAMES)} FROM {SUPPLIER_TOTALS_TABLE} WITH NO DATA"))
+    connection.execute(sa.text("TRUNCATE openup_total_changes"))
+    connection.execute(sa.text(f"INSERT INTO openup_total_changes SELECT {keys}, {sums} FROM openup_line_changes "
+                               f"GROUP BY {keys}"))
+    connection.execute(sa.text("ANALYZE openup_total_changes"))
+    same = ("p.organization_id = d.organization_id AND coalesce(p.year, 0) = coalesce(d.year, 0) "
+            "AND coalesce(p.supplier_key, '') = coalesce(d.supplier_key, '') AND p.supplier_kind = d.supplier_kind "
+            "AND p.currency = d.currency")
+    added = ", ".join(f"{name} = p.{name} + d.{name}" for name in _MEASURE_NAMES)
+    connection.execute(sa.text(f"UPDATE {SUPPLIER_TOTALS_TABLE} p SET {added} FROM openup_total_changes d "
+                               f"WHERE {same}"))
+    connection.execute(sa.text(f"DELETE FROM {SUPPLIER_TOTALS_TABLE} p USING openup_total_changes d "
+                               f"WHERE {same} AND p.rows = 0"))
+    connection.execute(sa.text(
+        f"INSERT INTO {SUPPLIER_TOTALS_TABLE} SELECT * FROM openup_total_changes d WHERE d.rows > 0 "
+        f"AND NOT EXISTS (SELECT FROM {SUPPLIER_TOTALS_TABLE} p WHERE {same})"))
 
 
 def _refresh_catalogue(connection: sa.engine.Connection) -> None:
