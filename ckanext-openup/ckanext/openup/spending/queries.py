@@ -256,12 +256,17 @@ def _largest_suppliers(connection: sa.engine.Connection, filters: SpendingFilter
         "ORDER BY sp.amount DESC, sp.supplier_key NULLS LAST LIMIT :limit"), {**parameters, "limit": limit}).all()
     labels_of = spending_rollups.PUBLIC_SUPPLIERS_TABLE if ranked == spending_rollups.SUPPLIER_TOTALS_TABLE \
         else ranked
-    labels = {(key, kind): (name, number) for key, kind, name, number in connection.execute(sa.text(
-        "SELECT sp.supplier_key, sp.supplier_kind, max(sp.supplier_name), max(sp.supplier_number) "
-        f'FROM "{labels_of}" sp WHERE {where} AND (sp.supplier_key = ANY(:keys) '
-        "OR (sp.supplier_key IS NULL AND sp.supplier_kind = ANY(:kinds))) GROUP BY 1, 2"),
-        {**parameters, "keys": [row.supplier_key for row in top if row.supplier_key is not None],
-         "kinds": [row.supplier_kind for row in top if row.supplier_key is None]})}
+    # Keyed suppliers through the supplier index; the few groups without a key (kind "redacted", "none") apart.
+    keys = [row.supplier_key for row in top if row.supplier_key is not None]
+    kinds = [row.supplier_kind for row in top if row.supplier_key is None]
+    labels = {}
+    for condition, values in (("sp.supplier_key = ANY(:values)", keys),
+                              ("sp.supplier_key IS NULL AND sp.supplier_kind = ANY(:values)", kinds)):
+        if values:
+            labels.update({(key, kind): (name, number) for key, kind, name, number in connection.execute(sa.text(
+                "SELECT sp.supplier_key, sp.supplier_kind, max(sp.supplier_name), max(sp.supplier_number) "
+                f'FROM "{labels_of}" sp WHERE {where} AND {condition} GROUP BY 1, 2'),
+                {**parameters, "values": values})})
     answer.groups = []
     for row in top:
         name, number = labels.get((row.supplier_key, row.supplier_kind), (None, None))
