@@ -107,6 +107,8 @@ class Spending:
 
 # One pooled engine per process and database: a page asks five to ten questions, and opening a connection
 # for each took longer than most answers. Keyed by process too, as pooled connections must not cross a fork.
+# Repeatable read: a question asked in several statements (totals, then the largest groups) sees one snapshot,
+# never a month loaded in between.
 _ENGINES: dict[tuple[int, str], sa.engine.Engine] = {}
 _UNDEFINED_TABLE = "42P01"
 Answer = TypeVar("Answer")
@@ -118,7 +120,8 @@ def store_connection() -> Iterator[sa.engine.Connection]:
     url = toolkit.config["ckan.datastore.write_url"]
     engine = _ENGINES.get((os.getpid(), url))
     if engine is None:
-        engine = _ENGINES[os.getpid(), url] = sa.create_engine(url, pool_size=2, max_overflow=8, pool_recycle=600)
+        engine = _ENGINES[os.getpid(), url] = sa.create_engine(
+            url, pool_size=2, max_overflow=8, pool_recycle=600, isolation_level="REPEATABLE READ")
     with engine.connect() as connection:
         yield connection
 
