@@ -89,6 +89,9 @@ def create_statements() -> list[str]:
         f"CREATE INDEX IF NOT EXISTS {PUBLIC_SUPPLIERS_TABLE}_period ON {PUBLIC_SUPPLIERS_TABLE} "
         "(year, organization_id)",
         f"CREATE INDEX IF NOT EXISTS {PUBLIC_SUPPLIERS_TABLE}_supplier ON {PUBLIC_SUPPLIERS_TABLE} (supplier_key)",
+        # The names of the few suppliers a page shows, in one organisation's year.
+        f"CREATE INDEX IF NOT EXISTS {PUBLIC_SUPPLIERS_TABLE}_supplier_period ON {PUBLIC_SUPPLIERS_TABLE} "
+        "(supplier_key, organization_id, year)",
         f"CREATE INDEX IF NOT EXISTS {PUBLIC_SUPPLIERS_TABLE}_line ON {PUBLIC_SUPPLIERS_TABLE} "
         f"({_LINE_INDEXED})",
         f"CREATE INDEX IF NOT EXISTS {PUBLIC_SUPPLIERS_TABLE}_catalogue ON {PUBLIC_SUPPLIERS_TABLE} "
