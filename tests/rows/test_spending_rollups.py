@@ -6,7 +6,7 @@ import ckan.plugins.toolkit as toolkit
 import pytest
 
 from ckanext.openup.rows.rebuild import rebuild_rows
-from tests.rows.invoice_months import month_text, replace_month, upload_month
+from tests.rows.invoice_months import SUPPLIERS, month_text, replace_month, upload_month
 from tests.rows.test_spending_store import store
 from tests.supplier_invoices import create_supplier_invoice, sysadmin_context
 
@@ -36,13 +36,22 @@ def assert_rollups_equal_rows() -> None:
         summed = store(f"SELECT {keys}, {_SUMS} FROM _openup_spending GROUP BY {keys} ORDER BY {keys}")
         assert rolled == summed, table
     keys = "organization_id, currency, year, supplier_key, supplier_kind, supplier_name"
-    public = store(f"SELECT {keys}, {_MEASURES} FROM _openup_spending_public_suppliers ORDER BY {keys}")
+    public = store(f"SELECT {keys}, supplier_number, {_MEASURES} FROM _openup_spending_public_suppliers "
+                   f"ORDER BY {keys}")
+    summed = store(f"SELECT {keys}, max(supplier_number), {_SUMS} FROM _openup_spending "
+                   "JOIN _openup_spending_sources src USING (resource_id, organization_id, currency) "
+                   f"WHERE src.public GROUP BY {keys} ORDER BY {keys}")
+    assert public == summed
+    keys = "organization_id, currency, year, supplier_key, supplier_kind"
+    totals = store(f"SELECT {keys}, {_MEASURES} FROM _openup_spending_public_supplier_totals ORDER BY {keys}")
     summed = store(f"SELECT {keys}, {_SUMS} FROM _openup_spending JOIN _openup_spending_sources src "
                    f"USING (resource_id, organization_id, currency) WHERE src.public GROUP BY {keys} ORDER BY {keys}")
-    assert public == summed
+    assert totals == summed
     keys = "currency, year, supplier_key, supplier_kind"
-    catalogue = store(f"SELECT {keys}, buyers, {_MEASURES} FROM _openup_spending_catalogue_suppliers ORDER BY {keys}")
-    summed = store(f"SELECT {keys}, count(DISTINCT organization_id), {_SUMS} FROM _openup_spending "
+    catalogue = store(f"SELECT {keys}, supplier_name, supplier_number, buyers, {_MEASURES} "
+                      f"FROM _openup_spending_catalogue_suppliers ORDER BY {keys}")
+    summed = store(f"SELECT {keys}, max(supplier_name), max(supplier_number), count(DISTINCT organization_id), "
+                   f"{_SUMS} FROM _openup_spending "
                    f"JOIN _openup_spending_sources src USING (resource_id, organization_id, currency) WHERE src.public "
                    f"GROUP BY {keys} ORDER BY {keys}")
     assert catalogue == summed
@@ -72,6 +81,30 @@ def test_rollups_equal_the_rows_after_load_replace_and_delete(dataset):
     assert public_supplier_total() == 120
 
 
+def test_a_month_load_rewrites_only_the_public_lines_of_its_own_suppliers(dataset):
+    upload_month(dataset, 1, month_text(1, 200))
+    before = dict(store("SELECT supplier_key, xmin::text FROM _openup_spending_public_suppliers"))
+    upload_month(dataset, 2, month_text(2, 2))  # two rows: two suppliers
+    after = dict(store("SELECT supplier_key, xmin::text FROM _openup_spending_public_suppliers"))
+    rewritten = {key for key in after if after[key] != before.get(key)}
+    assert rewritten == {f"SE{SUPPLIERS[0][1]}", f"SE{SUPPLIERS[5][1]}"}  # not the organisation's whole year
+    assert_rollups_equal_rows()
+
+
+def test_replaced_month_takes_away_the_supplier_number_only_it_wrote(dataset):
+    hyphenated = SUPPLIERS[0][1][:6] + "-" + SUPPLIERS[0][1][6:]  # sorts before the bare digits
+    upload_month(dataset, 1, month_text(1, 24).replace(SUPPLIERS[0][1], hyphenated))
+    second = upload_month(dataset, 2, month_text(2, 24))
+    [(number,)] = store("SELECT supplier_number FROM _openup_spending_public_suppliers WHERE supplier_key = :key",
+                        key=f"SE{SUPPLIERS[0][1]}")
+    assert number == SUPPLIERS[0][1]
+    replace_month(second, month_text(2, 24).replace(SUPPLIERS[0][1], hyphenated))
+    [(number,)] = store("SELECT supplier_number FROM _openup_spending_public_suppliers WHERE supplier_key = :key",
+                        key=f"SE{SUPPLIERS[0][1]}")
+    assert number == hyphenated  # the bare form is in no row any more; the rows link filters on this number
+    assert_rollups_equal_rows()
+
+
 def test_rollups_follow_a_dataset_made_private_and_public_again(dataset, sundsvall):
     upload_month(dataset, 3, month_text(3, 150))
     private = create_supplier_invoice(sundsvall, year=2024, resources=[], private=True)
@@ -90,7 +123,9 @@ def test_rollups_follow_a_dataset_made_private_and_public_again(dataset, sundsva
 
 def test_rebuild_makes_damaged_rollups_equal_the_rows_again(dataset, sundsvall):
     upload_month(dataset, 4, month_text(4, 100))
-    for table in (*PER_FILE, "_openup_spending_public_suppliers", "_openup_spending_catalogue_suppliers"):
+    upload_month(dataset, 5, month_text(5, 60))  # two files per public line: subtracting a damaged one is no repair
+    for table in (*PER_FILE, "_openup_spending_public_suppliers", "_openup_spending_catalogue_suppliers",
+                  "_openup_spending_public_supplier_totals"):
         store(f"UPDATE {table} SET amount = amount + 1, rows = rows + 1")
     rebuild_rows(sundsvall["name"])
     assert_rollups_equal_rows()
@@ -99,7 +134,8 @@ def test_rebuild_makes_damaged_rollups_equal_the_rows_again(dataset, sundsvall):
 def test_store_from_before_the_rollups_gets_them_summed_on_first_use(dataset):
     upload_month(dataset, 5, month_text(5, 80))
     store("DROP TABLE " + ", ".join((*PER_FILE, "_openup_spending_public_suppliers",
-                                     "_openup_spending_catalogue_suppliers", "_openup_supplier_directory")))
+                                     "_openup_spending_catalogue_suppliers", "_openup_supplier_directory",
+                                     "_openup_spending_public_files", "_openup_spending_public_supplier_totals")))
     upload_month(dataset, 6, month_text(6, 40))
     assert_rollups_equal_rows()
     assert public_supplier_total() == 120

@@ -10,7 +10,7 @@ from typing import Any
 import ckan.plugins.toolkit as toolkit
 
 from ckanext.openup.procurement.errors import InvoiceFileError
-from ckanext.openup.rows import loading, spending_store
+from ckanext.openup.rows import loading, spending_rollups, spending_store
 
 log = logging.getLogger(__name__)
 SEARCH_PAGE = 1000
@@ -51,6 +51,8 @@ def rebuild_rows(organisation: str | None = None,
     try:
         with engine.begin() as connection:
             unknown = spending_store.resources_not_in(connection, kept, owner_id)
+            # Loads add and subtract public supplier lines; a rebuild sums them again from scratch.
+            spending_rollups.recount(connection, spending_store.SOURCES_TABLE, owner_id)
     finally:
         engine.dispose()
     for resource_id in unknown:

@@ -36,8 +36,8 @@ def openup_spending(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
     toolkit.check_access("openup_spending", context, data_dict)
     request = spending_request(data_dict)
     try:
-        with queries.store_connection() as connection:
-            answer = queries.spending(connection, request.filters, request.group_by, request.limit)
+        answer = queries.ask(lambda connection: queries.spending(connection, request.filters, request.group_by,
+                                                                 request.limit))
     except queries.MixedCurrenciesError as error:
         raise toolkit.ValidationError({"currency": [toolkit._(
             "These invoices are in {currencies}, which are never added together. "
@@ -68,8 +68,7 @@ def openup_spending_supplier_search(context: dict, data_dict: dict[str, Any]) ->
     """
     toolkit.check_access("openup_spending_supplier_search", context, data_dict)
     text, limit = supplier_search_request(data_dict)
-    with queries.store_connection() as connection:
-        found = queries.search_suppliers(connection, text, limit)
+    found = queries.ask(lambda connection: queries.search_suppliers(connection, text, limit))
     return [{"key": match.key, "name": match.name, "kind": match.kind, "currency": match.currency,
              "amount": decimal_text(match.amount), "invoices": match.invoices, "buyers": match.buyers}
             for match in found]

@@ -12,11 +12,14 @@ are summed per currency only; a question whose rows are in both SEK and EUR is r
 from __future__ import annotations
 
 import contextlib
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import TypeVar
 
+import ckan.plugins.toolkit as toolkit
 import sqlalchemy as sa
 
 from ckanext.openup.rows import spending_rollups, spending_store
@@ -102,20 +105,40 @@ class Spending:
     groups: list[SpendingGroup] = field(default_factory=list)
 
 
+# One pooled engine per process and database: a page asks five to ten questions, and opening a connection
+# for each took longer than most answers. Keyed by process too, as pooled connections must not cross a fork.
+# Repeatable read: a question asked in several statements (totals, then the largest groups) sees one snapshot,
+# never a month loaded in between.
+_ENGINES: dict[tuple[int, str], sa.engine.Engine] = {}
+_UNDEFINED_TABLE = "42P01"
+Answer = TypeVar("Answer")
+
+
 @contextlib.contextmanager
 def store_connection() -> Iterator[sa.engine.Connection]:
-    """A short-lived connection to the DataStore's write database (the store is not readable otherwise).
+    """A connection to the DataStore's write database (the store is not readable otherwise), from a pool."""
+    url = toolkit.config["ckan.datastore.write_url"]
+    engine = _ENGINES.get((os.getpid(), url))
+    if engine is None:
+        engine = _ENGINES[os.getpid(), url] = sa.create_engine(
+            url, pool_size=2, max_overflow=8, pool_recycle=600, isolation_level="REPEATABLE READ")
+    with engine.connect() as connection:
+        yield connection
 
-    On a catalogue where nothing has been loaded yet the store's tables are made first (empty answers).
-    """
-    engine = spending_store.write_engine()
+
+def ask(question: Callable[[sa.engine.Connection], Answer]) -> Answer:
+    """``question`` asked of the store; where its tables are missing (nothing loaded yet, or a store from
+    before a rollup) they are made first and it is asked again, so an empty catalogue answers nothing."""
     try:
-        with engine.connect() as connection:
-            with connection.begin():
-                spending_store.ensure_tables(connection)
-            yield connection
-    finally:
-        engine.dispose()
+        with store_connection() as connection:
+            return question(connection)
+    except sa.exc.ProgrammingError as error:
+        if getattr(error.orig, "pgcode", None) != _UNDEFINED_TABLE:
+            raise
+    with store_connection() as connection:
+        with connection.begin():
+            spending_store.ensure_tables(connection)
+        return question(connection)
 
 
 @dataclass(frozen=True)
@@ -181,6 +204,8 @@ def spending(connection: sa.engine.Connection, filters: SpendingFilters, group_b
     """
     where, parameters = filters.where()
     table = _table_for(filters, group_by)
+    if group_by == "supplier" and _ranked(filters, table) is not None:
+        return _largest_suppliers(connection, filters, limit)
     totals = table.totals()
     if group_by is None:
         rows = connection.execute(sa.text(f"SELECT {', '.join(totals)} {table.rows(where)}"), parameters).all()
@@ -202,6 +227,54 @@ def spending(connection: sa.engine.Connection, filters: SpendingFilters, group_b
     answer.groups = [_group(group_by, row) for row in rows]
     if group_by == "month":
         answer.groups = _with_datasets(connection, answer.groups)
+    return answer
+
+
+def _ranked(filters: SpendingFilters, table: _Table) -> str | None:
+    """The table holding one line per supplier group of ``filters``, ranked by amount, if there is one.
+
+    An organisation's year: its supplier totals; a year of the catalogue: the catalogue's lines.
+    """
+    if filters.year is None or filters.month is not None or filters.used() & {"supplier_key", "account", "unit"}:
+        return None
+    if filters.organization_id is not None:
+        return spending_rollups.SUPPLIER_TOTALS_TABLE
+    return spending_rollups.CATALOGUE_SUPPLIERS_TABLE if table.name == spending_rollups.CATALOGUE_SUPPLIERS_TABLE \
+        else None
+
+
+def _largest_suppliers(connection: sa.engine.Connection, filters: SpendingFilters, limit: int) -> Spending:
+    """The largest suppliers of a year read straight off a ranked index (tens of lines, not every supplier).
+
+    The totals come from the monthly rollup (the groups add up to them), the names and numbers of the
+    suppliers shown from their name variants.
+    """
+    where, parameters = filters.where()
+    ranked = _ranked(filters, _table_for(filters, "supplier"))
+    answer = spending(connection, filters)
+    answer.group_count = connection.execute(sa.text(f'SELECT count(*) FROM "{ranked}" sp WHERE {where}'),
+                                            parameters).scalar() if answer.invoices else 0
+    top = connection.execute(sa.text(
+        f"SELECT sp.supplier_key, sp.supplier_kind, sp.amount, sp.rows FROM \"{ranked}\" sp WHERE {where} "
+        "ORDER BY sp.amount DESC, sp.supplier_key NULLS LAST LIMIT :limit"), {**parameters, "limit": limit}).all()
+    labels_of = spending_rollups.PUBLIC_SUPPLIERS_TABLE if ranked == spending_rollups.SUPPLIER_TOTALS_TABLE \
+        else ranked
+    # Keyed suppliers through the supplier index; the few groups without a key (kind "redacted", "none") apart.
+    keys = [row.supplier_key for row in top if row.supplier_key is not None]
+    kinds = [row.supplier_kind for row in top if row.supplier_key is None]
+    labels = {}
+    for condition, values in (("sp.supplier_key = ANY(:values)", keys),
+                              ("sp.supplier_key IS NULL AND sp.supplier_kind = ANY(:values)", kinds)):
+        if values:
+            labels.update({(key, kind): (name, number) for key, kind, name, number in connection.execute(sa.text(
+                "SELECT sp.supplier_key, sp.supplier_kind, max(sp.supplier_name), max(sp.supplier_number) "
+                f'FROM "{labels_of}" sp WHERE {where} AND {condition} GROUP BY 1, 2'),
+                {**parameters, "values": values})})
+    answer.groups = []
+    for row in top:
+        name, number = labels.get((row.supplier_key, row.supplier_kind), (None, None))
+        answer.groups.append(SpendingGroup(row.supplier_key, name, row.amount, int(row.rows), kind=row.supplier_kind,
+                                           number=number))
     return answer
 
 
