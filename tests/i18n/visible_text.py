@@ -29,7 +29,8 @@ ALLOWED = {"ckan", "dcat", "dcat-ap", "dcat-ap-se", "mqa", "api", "english", "sv
            "jsonld", "xml", "ttl", "n3", "facebook", "linkedin", "twitter"}
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 # Addresses and identifiers are shown as they are.
-_ADDRESS_OR_ID = re.compile(r"\b(?:https?://|mailto:)\S+|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+_ADDRESS_OR_ID = re.compile(r"\b(?:https?://|mailto:)\S+|(?<![\w/])/[\w/.-]+/|"
+                            r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 
 
 def visible_texts(html: str) -> list[str]:
@@ -49,7 +50,8 @@ def visible_texts(html: str) -> list[str]:
              if not isinstance(node, Comment) and node.parent.name not in ("head", "title") and str(node).strip()]
     for element in soup.find_all(True):
         texts += [element[name] for name in VISIBLE_ATTRIBUTES if element.get(name)]
-        if element.name == "button" or element.get("type") in ("submit", "button"):
+        # A button shows its content; an input button shows its value.
+        if element.name == "input" and element.get("type") in ("submit", "button", "reset"):
             texts += [element["value"]] if element.get("value") else []
     title = soup.find("title")
     if title and title.string:

@@ -6,7 +6,9 @@ from typing import Any
 
 import ckan.plugins.toolkit as toolkit
 
+from ckanext.openup import type_labels
 from ckanext.openup.logic.validators import fluent_text_output
+from ckanext.openup.readiness.instructions import problem_instruction
 
 
 def openup_language_map(value: Any) -> dict[str, Any]:
@@ -38,4 +40,5 @@ def openup_dataset_readiness(dataset: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def get_helpers() -> dict[str, Any]:
-    return {"openup_language_map": openup_language_map, "openup_dataset_readiness": openup_dataset_readiness}
+    return {"openup_language_map": openup_language_map, "openup_dataset_readiness": openup_dataset_readiness,
+            "openup_problem_instruction": problem_instruction, **type_labels.get_helpers()}
