@@ -36,16 +36,20 @@ def catalogue(publisher) -> dict[str, Any]:
     dataset = create_supplier_invoice(organisation, year=2025, tags_translated={})
     for resource in dataset["resources"]:
         resource.pop("rights", None)
-    return {"organisation": organisation, "dataset": dataset}
+    # Half-way through the two-step "new dataset" form: the file form offers "Publish".
+    draft = create_supplier_invoice(organisation, year=2024, state="draft", resources=[])
+    return {"organisation": organisation, "dataset": dataset, "draft": draft}
 
 
 def own_texts(catalogue: dict[str, Any], publisher: dict[str, Any]) -> list[str]:
     """Everything the publisher typed, in every language, which the page shows as typed."""
     dataset, organisation = catalogue["dataset"], catalogue["organisation"]
     texts = [publisher["fullname"], publisher["name"], organisation["title"], organisation["description"],
-             dataset["name"], organisation["name"]]
-    for field in ("title_translated", "notes_translated"):
-        texts += list(dataset[field].values())
+             organisation["name"]]
+    for entered in (dataset, catalogue["draft"]):
+        texts.append(entered["name"])
+        for field in ("title_translated", "notes_translated"):
+            texts += list(entered[field].values())
     texts += [resource[key] for resource in dataset["resources"]
               for key in ("name", "description", "url") if resource.get(key)]
     return texts
@@ -64,6 +68,9 @@ def pages(catalogue: dict[str, Any]) -> dict[str, str]:
         "file page": f"/supplier-invoices/{dataset['name']}/resource/{resource['id']}",
         "search page": "/supplier-invoices/",
         "readiness page": f"/organization/{catalogue['organisation']['name']}/readiness",
+        "file form (new dataset, step 2)": f"/supplier-invoices/{catalogue['draft']['name']}/resource/new",
+        "organisation page": f"/organization/{catalogue['organisation']['name']}",
+        "home page": "/",
     }
 
 
