@@ -45,7 +45,7 @@ def test_missing_keywords_are_told_as_what_to_do_with_the_jargon_second(app, fie
 
 
 @pytest.mark.parametrize("locale", ["sv", "fi"])
-def test_check_time_is_written_for_people_not_as_iso_timestamp(app, locale):
+def test_check_time_and_points_are_written_in_the_pages_locale(app, locale):
     organisation = create_organisation(SUNDSVALL)
     create_supplier_invoice(organisation, year=2024)
 
@@ -54,3 +54,6 @@ def test_check_time_is_written_for_people_not_as_iso_timestamp(app, locale):
     line = next(p.text for p in html.select("#readiness p.text-muted") if ";" in p.text)
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", line), line
     assert str(datetime.date.today().year) in line
+    # Points as Swedes and Finns write numbers (70,5 not 70.5; 70 not 70.0).
+    points = [cell.text for cell in html.select(".readiness-points")]
+    assert points and not any("." in text for text in points), points
