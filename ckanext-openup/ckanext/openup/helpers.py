@@ -6,7 +6,9 @@ from typing import Any
 
 import ckan.plugins.toolkit as toolkit
 
+from ckanext.openup import type_labels, vocabularies
 from ckanext.openup.logic.validators import fluent_text_output
+from ckanext.openup.readiness.instructions import problem_instruction
 
 
 def openup_language_map(value: Any) -> dict[str, Any]:
@@ -37,5 +39,12 @@ def openup_dataset_readiness(dataset: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def openup_vocabulary_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """scheming ``choices_helper``: the field's values with their official labels in each language."""
+    return vocabularies.field_choices(field["field_name"])
+
+
 def get_helpers() -> dict[str, Any]:
-    return {"openup_language_map": openup_language_map, "openup_dataset_readiness": openup_dataset_readiness}
+    return {"openup_language_map": openup_language_map, "openup_dataset_readiness": openup_dataset_readiness,
+            "openup_problem_instruction": problem_instruction,
+            "openup_vocabulary_choices": openup_vocabulary_choices, **type_labels.get_helpers()}

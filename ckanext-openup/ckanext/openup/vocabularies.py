@@ -74,6 +74,47 @@ CONCEPT_LABELS = {
 }
 CONCEPT_SCHEME_TITLES = {THEME_TAXONOMY: "Data theme"}
 
+# What the forms and pages call each value, per language: the EU Publications Office's official labels
+# (data themes, frequencies, access rights, planned availability) and the licences' own names. Kept here,
+# not fetched: the pages must not depend on the EU's servers answering.
+VOCABULARY_LABELS: dict[str, dict[str, str]] = {
+    THEME_GOVERNMENT: {"en": "Government and public sector", "sv": "Regeringen och den offentliga sektorn",
+                       "fi": "Valtioneuvosto ja julkinen sektori"},
+    THEME_ECONOMY: {"en": "Economy and finance", "sv": "Ekonomi och finans", "fi": "Talous ja raha-asiat"},
+    FREQUENCY + "MONTHLY": {"en": "monthly", "sv": "månatlig", "fi": "kuukausittainen"},
+    FREQUENCY + "QUARTERLY": {"en": "quarterly", "sv": "kvartalsvis", "fi": "neljännesvuosittainen"},
+    FREQUENCY + "ANNUAL": {"en": "annual", "sv": "årlig", "fi": "vuotuinen"},
+    FREQUENCY + "IRREG": {"en": "irregular", "sv": "oregelbunden", "fi": "epäsäännöllinen"},
+    ACCESS_PUBLIC: {"en": "public", "sv": "offentlig", "fi": "julkinen"},
+    AVAILABILITY_STABLE: {"en": "stable", "sv": "stabil", "fi": "vakaa"},
+    EU_AUTHORITY + "planned-availability/AVAILABLE": {"en": "available", "sv": "tillgänglig",
+                                                       "fi": "saatavilla"},
+    EU_AUTHORITY + "planned-availability/TEMPORARY": {"en": "temporary", "sv": "tillfällig",
+                                                       "fi": "väliaikainen"},
+    "cc-zero": {"en": "Creative Commons CC0 1.0 Universal", "sv": "Creative Commons CC0 1.0 Universell",
+                "fi": "Creative Commons CC0 1.0 Yleismaailmallinen"},
+    "cc-by": {"en": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+              "sv": "Creative Commons Erkännande 4.0 Internationell (CC BY 4.0)",
+              "fi": "Creative Commons Nimeä 4.0 Kansainvälinen (CC BY 4.0)"},
+}
+# The values each form field offers, in the order shown (field name -> values).
+FIELD_CHOICES: dict[str, list[str]] = {
+    "theme": [THEME_GOVERNMENT, THEME_ECONOMY],
+    "frequency": [FREQUENCY + code for code in ("MONTHLY", "QUARTERLY", "ANNUAL", "IRREG")],
+    "access_rights": [ACCESS_PUBLIC],
+    "license_id": ["cc-zero", "cc-by"],
+    "availability": [AVAILABILITY_STABLE, EU_AUTHORITY + "planned-availability/AVAILABLE",
+                     EU_AUTHORITY + "planned-availability/TEMPORARY"],
+}
+
+
+def field_choices(field_name: str) -> list[dict[str, object]]:
+    """A form field's choices as scheming wants them: value and a label per language (capitalised)."""
+    return [{"value": value,
+             "label": {language: text[:1].upper() + text[1:]
+                       for language, text in VOCABULARY_LABELS[value].items()}}
+            for value in FIELD_CHOICES[field_name]]
+
 CHECKSUM_ALGORITHMS = {"sha1", "sha256", "sha512", "md5"}
 
 # Per country: the languages a supplier-invoice text must have (first = primary), the languages offered,

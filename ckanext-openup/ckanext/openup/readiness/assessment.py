@@ -51,7 +51,8 @@ def assess(organisation: dict[str, Any], datasets: list[dict[str, Any]]) -> dict
     mqa = report.mqa.as_dict() if report.mqa else None
     return {
         "organization": {"id": organisation["id"], "name": organisation["name"],
-                         "title": organisation.get("title") or organisation["name"]},
+                         "title": organisation.get("title") or organisation["name"],
+                         "country": organisation.get("country") or "SE"},
         "harvest_url": harvest_feed.feed_uri(organisation),
         "checked_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "harvestable": not report.blocked,
@@ -108,13 +109,15 @@ class _Problems:
         for result in report.shacl_results:
             path = short(result.path) if result.path else ""
             self._place(_SHACL_SEVERITY.get(result.severity, WARNING), result.focus, path,
-                        _shacl_message(result.severity, path, result.constraint, result.message))
+                        _shacl_message(result.severity, path, result.constraint, result.message),
+                        missing=result.constraint == "MinCountConstraintComponent" and bool(path))
         # DCAT-AP compliance is left out (the SHACL results above say what to fix), so no compliant set.
         for indicator, node in unmet_indicators(self.graph, set()):
             if indicator.key in _NOT_A_DATASET_PROBLEM:
                 continue
             self._place(WARNING, node, fields.INDICATOR_PROPERTIES.get(indicator.key, ""),
-                        f"MQA: no points for {indicator.label} ({indicator.dimension}, up to {indicator.weight})")
+                        f"MQA: no points for {indicator.label} ({indicator.dimension}, up to {indicator.weight})",
+                        missing=True)
 
     def dataset_entry(self, dataset: dict[str, Any], in_feed: bool) -> dict[str, Any]:
         problems = sorted(self.by_dataset[rdflib.URIRef(dataset_uri(dataset))].values(),
@@ -134,29 +137,34 @@ class _Problems:
             self._place(BLOCKING, value, "", f"{finding.message}: {finding.value}")
             return
         message = f"{finding.message} ({finding.value})" if finding.value else finding.message
+        missing = bool(finding.property) and finding.message.startswith(f"{finding.property} is missing")
         if finding.kind in ("catalogue", "publisher", "catalogue record") or subject is None:
-            self._organisation(finding.severity, finding.property or "dct:identifier", message)
+            self._organisation(finding.severity, finding.property or "dct:identifier", message, missing)
         else:
-            self._place(finding.severity, subject, finding.property, message)
+            self._place(finding.severity, subject, finding.property, message, missing)
 
-    def _place(self, severity: str, node: Node, prop: str, message: str) -> None:
-        """Put a problem about ``node`` on its dataset, its file or the organisation."""
+    def _place(self, severity: str, node: Node, prop: str, message: str, missing: bool = False) -> None:
+        """Put a problem about ``node`` on its dataset, its file or the organisation.
+
+        ``missing``: the property is absent (rather than wrong), so the publisher is told to add it.
+        """
         if node in self.resources:
-            self._add(self.resources[node][0], severity, prop, message, self.resources[node][1])
+            self._add(self.resources[node][0], severity, prop, message, self.resources[node][1], missing)
             return
         if node in self.datasets:
-            self._add(node, severity, prop, message)
+            self._add(node, severity, prop, message, missing=missing)
             return
         if str(node) == self.own_contact:
-            self._organisation(severity, prop, message)
+            self._organisation(severity, prop, message, missing)
             return
         owners = self._owners(node)
         if not owners:
-            self._organisation(severity, prop, message)
+            self._organisation(severity, prop, message, missing)
         for owner in owners:
             # A problem with something a dataset points to (its contact, its period): fix it on the dataset.
             owner_prop = prop if node in self.graph.objects(owner, DCAT.contactPoint) else ""
-            self._place(severity, owner, owner_prop or _pointing_property(self.graph, owner, node), message)
+            self._place(severity, owner, owner_prop or _pointing_property(self.graph, owner, node), message,
+                        missing and bool(owner_prop))
 
     def _owners(self, node: Node) -> list[Node]:
         """The datasets or files that point at ``node``, through at most two blank nodes."""
@@ -171,7 +179,7 @@ class _Problems:
         return []
 
     def _add(self, dataset: Node, severity: str, prop: str, message: str,
-             resource: dict[str, Any] | None = None) -> None:
+             resource: dict[str, Any] | None = None, missing: bool = False) -> None:
         if resource is not None and prop in fields.RESOURCE_PROPERTIES_ON_DATASET:
             resource = None  # set on the dataset's form for all its files
         key = (resource["id"] if resource else "", prop)
@@ -179,25 +187,27 @@ class _Problems:
         if key not in problems:
             field_name = (fields.RESOURCE_FIELDS if resource else fields.DATASET_FIELDS).get(prop, "")
             problems[key] = {"severity": severity, "property": prop, "field": field_name, "messages": [],
-                             "resource_id": key[0],
+                             "resource_id": key[0], "missing": missing,
                              "resource_name": (resource.get("name") or resource["id"]) if resource else ""}
         problem = problems[key]
+        problem["missing"] = problem["missing"] and missing
         if SEVERITY_ORDER[severity] < SEVERITY_ORDER[problem["severity"]]:
             problem["severity"] = severity
         if message not in problem["messages"]:
             problem["messages"].append(message)
 
-    def _organisation(self, severity: str, prop: str, message: str) -> None:
+    def _organisation(self, severity: str, prop: str, message: str, missing: bool = False) -> None:
         field_name = fields.ORGANISATION_FIELDS.get(prop, "")
         for problem in self.organisation_problems:
             if problem["property"] == prop:
+                problem["missing"] = problem["missing"] and missing
                 if SEVERITY_ORDER[severity] < SEVERITY_ORDER[problem["severity"]]:
                     problem["severity"] = severity
                 if message not in problem["messages"]:
                     problem["messages"].append(message)
                 return
         self.organisation_problems.append({"severity": severity, "property": prop, "field": field_name,
-                                           "messages": [message]})
+                                           "messages": [message], "missing": missing})
 
 
 def _shacl_message(severity: str, path: str, constraint: str, message: str) -> str:

@@ -11,8 +11,10 @@ from typing import IO, Any
 
 import yaml
 
-# Keys whose string values scheming passes through gettext (h.scheming_language_text).
-TRANSLATED_KEYS = ("label", "help_text", "upload_label")
+# Keys whose string values scheming passes through gettext (h.scheming_language_text). Plain English
+# strings translated by the catalogues, rather than {sv:, fi:, en:} dicts in the YAML, keep the schema
+# readable and every translation in the .po files, where translators and `make i18n` work.
+TRANSLATED_KEYS = ("label", "help_text", "upload_label", "form_placeholder")
 
 
 def extract_schema_texts(
@@ -26,10 +28,15 @@ def extract_schema_texts(
 def _texts(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in TRANSLATED_KEYS and isinstance(value, str):
+            if key in TRANSLATED_KEYS and isinstance(value, str) and _is_prose(key, value):
                 yield value
             else:
                 yield from _texts(value)
     elif isinstance(node, list):
         for item in node:
             yield from _texts(item)
+
+
+def _is_prose(key: str, value: str) -> bool:
+    # A placeholder that is a bare value (2025, an address) reads the same in every language.
+    return key != "form_placeholder" or " " in value.strip()
