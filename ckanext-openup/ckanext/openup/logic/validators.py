@@ -46,7 +46,7 @@ def _language_map(value: Any) -> dict[str, Any]:
     return value
 
 
-def _form_language_fields(key: tuple, data: dict) -> dict[str, Any]:
+def form_language_fields(key: tuple, data: dict) -> dict[str, Any]:
     """Values posted by the form as separate ``<field>-<lang>`` inputs (kept by CKAN in ``__extras``)."""
     extras = data.get(key[:-1] + ("__extras",), {})
     prefix = f"{key[-1]}-"
@@ -75,7 +75,7 @@ def fluent_text(field: dict, schema: dict):
             return
         value = data.get(key)
         try:
-            texts = _form_language_fields(key, data) if is_empty(value) else _language_map(value)
+            texts = form_language_fields(key, data) if is_empty(value) else _language_map(value)
             _check_languages(texts, offered)
         except Invalid as error:
             errors[key].append(error.error)
@@ -144,7 +144,7 @@ def fluent_tags(field: dict, schema: dict):
             return
         value = data.get(key)
         try:
-            lists = _form_language_fields(key, data) if is_empty(value) else _language_map(value)
+            lists = form_language_fields(key, data) if is_empty(value) else _language_map(value)
             _check_languages(lists, offered)
             cleaned = {lang: _keywords(words) for lang, words in lists.items() if not is_empty(words)}
         except Invalid as error:
