@@ -7,7 +7,14 @@ import pytest
 from bs4 import BeautifulSoup
 from ckan.tests import factories
 
-from tests.supplier_invoices import SUNDSVALL, TAMPERE, create_organisation, create_supplier_invoice
+from tests.supplier_invoices import (
+    SUNDSVALL,
+    TAMPERE,
+    create_organisation,
+    create_supplier_invoice,
+    supplier_invoice,
+    sysadmin_context,
+)
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]
 
@@ -135,3 +142,16 @@ def test_editing_a_file_in_the_form_keeps_its_month_and_what_the_server_read(app
     assert edited["description"] == "Rättad beskrivning"
     for kept in ("period", "size", "hash", "hash_algorithm", "rights", "availability"):
         assert edited[kept] == resource[kept], kept
+
+
+def test_year_and_month_errors_give_examples_from_this_year():
+    organisation = create_organisation(SUNDSVALL)
+    with pytest.raises(toolkit.ValidationError) as raised:
+        create_supplier_invoice(organisation, year="nästa år")
+    assert raised.value.error_dict["year"] == [f"Must be a year such as {THIS_YEAR}"]
+
+    dataset = supplier_invoice(organisation, year=2024)
+    dataset["resources"][0]["period"] = "mars"
+    with pytest.raises(toolkit.ValidationError) as raised:
+        toolkit.get_action("package_create")(sysadmin_context(), dataset)
+    assert f"e.g. {THIS_YEAR}-01" in str(raised.value.error_dict["resources"])
