@@ -102,8 +102,8 @@ def test_api_refuses_a_personnummer_in_the_language_of_the_address(app, publishe
 
 # The schema's texts about what the guard fills in, as the resource form and the month's page show them.
 SCHEMA_TEXTS = [
-    ("sv", "Fylls i från filen när den laddas upp eller länkas", ["Antal rader", "Totalbelopp", "Filens struktur"]),
-    ("fi", "Täytetään tiedostosta, kun se ladataan palveluun", ["Rivimäärä", "Kokonaissumma", "Tiedoston rakenne"]),
+    ("sv", "ur filen när den laddas upp eller länkas", ["Antal rader", "Totalbelopp", "Filens struktur"]),
+    ("fi", "tiedostosta, kun se ladataan palveluun", ["Rivimäärä", "Kokonaissumma", "Tiedoston rakenne"]),
 ]
 
 

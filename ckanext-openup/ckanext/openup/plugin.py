@@ -8,7 +8,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.openup import admin_cli, helpers, organisations, request_guard, views
+from ckanext.openup import admin_cli, form_helpers, helpers, organisations, request_guard, views
 from ckanext.openup.invoice_guard import hooks as invoice_guard
 from ckanext.openup.invoice_guard import packages as invoice_guard_packages
 from ckanext.openup.logic import get_validators
@@ -52,7 +52,8 @@ class OpenUpPlugin(plugins.SingletonPlugin):
         return get_validators()
 
     def get_helpers(self) -> dict:
-        return {**helpers.get_helpers(), **spending_helpers.get_helpers(), **invoice_row_pages.get_helpers()}
+        return {**helpers.get_helpers(), **form_helpers.get_helpers(), **spending_helpers.get_helpers(),
+                **invoice_row_pages.get_helpers()}
 
     def get_actions(self) -> dict:
         return {**get_actions.get_actions(), **invoice_guard_packages.get_actions(), **spending_action.get_actions()}

@@ -37,6 +37,8 @@ DATASET_TYPE = "supplier-invoices"
 OVERRIDE_FIELD = "openup_override_spec"
 # Fields the guard fills; kept when a later edit leaves the file as it is.
 LEARNED_FIELDS = ("rows", "total_amount", "layout", "hash", "hash_algorithm", "size")
+# Fields the resource form does not show (the server fills them, or the API sets them): a form edit keeps them.
+FORM_HIDDEN_FIELDS = ("period", "mimetype", "availability", "rights")
 MAX_FILE_SIZE = "ckanext.openup.guard.max_file_size"
 ALLOW_PRIVATE_URLS = "ckanext.openup.guard.allow_private_urls"
 BYTES_PER_MB = 1024 * 1024
@@ -128,7 +130,7 @@ def _guard_changed(
                                             or current.get("url_type") == "upload"):
         _guard_link(context, dataset, resource, override)
         return
-    for field in LEARNED_FIELDS:
+    for field in LEARNED_FIELDS + FORM_HIDDEN_FIELDS:
         if current and resource.get(field) in (None, "") and current.get(field) not in (None, ""):
             resource[field] = current[field]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.openup.logic import supplier_invoices, validators
+from ckanext.openup.logic import dataset_names, supplier_invoices, validators
 
 
 def get_validators() -> dict[str, Any]:
@@ -25,6 +25,7 @@ def get_validators() -> dict[str, Any]:
         "openup_hex_checksum": validators.openup_hex_checksum,
         "openup_organization_number": validators.openup_organization_number,
         "openup_municipality_code": validators.openup_municipality_code,
+        "openup_name_from_title": dataset_names.openup_name_from_title,
         "openup_organization_defaults": supplier_invoices.openup_organization_defaults,
         "openup_supplier_invoice_checks": supplier_invoices.openup_supplier_invoice_checks,
     }

@@ -6,6 +6,7 @@ ckanext-dcat recognises multilingual fields by those names; ckanext-fluent itsel
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any
@@ -46,7 +47,7 @@ def _language_map(value: Any) -> dict[str, Any]:
     return value
 
 
-def _form_language_fields(key: tuple, data: dict) -> dict[str, Any]:
+def form_language_fields(key: tuple, data: dict) -> dict[str, Any]:
     """Values posted by the form as separate ``<field>-<lang>`` inputs (kept by CKAN in ``__extras``)."""
     extras = data.get(key[:-1] + ("__extras",), {})
     prefix = f"{key[-1]}-"
@@ -75,7 +76,7 @@ def fluent_text(field: dict, schema: dict):
             return
         value = data.get(key)
         try:
-            texts = _form_language_fields(key, data) if is_empty(value) else _language_map(value)
+            texts = form_language_fields(key, data) if is_empty(value) else _language_map(value)
             _check_languages(texts, offered)
         except Invalid as error:
             errors[key].append(error.error)
@@ -144,7 +145,7 @@ def fluent_tags(field: dict, schema: dict):
             return
         value = data.get(key)
         try:
-            lists = _form_language_fields(key, data) if is_empty(value) else _language_map(value)
+            lists = form_language_fields(key, data) if is_empty(value) else _language_map(value)
             _check_languages(lists, offered)
             cleaned = {lang: _keywords(words) for lang, words in lists.items() if not is_empty(words)}
         except Invalid as error:
@@ -207,12 +208,17 @@ def openup_single_uri(value: Any) -> Any:
     return value
 
 
+def _this_year() -> int:
+    # The examples in messages name the current year (an old year reads like a value to copy).
+    return datetime.date.today().year
+
+
 def openup_calendar_year(value: Any) -> str:
     """A four-digit calendar year (the temporal coverage of a yearly dataset)."""
     try:
         year = int(str(value).strip())
     except ValueError as error:
-        raise Invalid(_("Must be a year such as 2025")) from error
+        raise Invalid(_("Must be a year such as {year}").format(year=_this_year())) from error
     if not 1990 <= year <= 2100:
         raise Invalid(_("Must be a year between 1990 and 2100"))
     return str(year)
@@ -223,7 +229,7 @@ def openup_year_month(value: Any) -> Any:
     if is_empty(value):
         return value
     if not _YEAR_MONTH.match(str(value).strip()):
-        raise Invalid(_("Must be a month in the form YYYY-MM, e.g. 2025-01"))
+        raise Invalid(_("Must be a month in the form YYYY-MM, e.g. {month}").format(month=f"{_this_year()}-01"))
     return str(value).strip()
 
 

@@ -32,6 +32,7 @@ class DCATAPSEProfile(EuropeanDCATAP3Profile):
     # --- dataset: CKAN -> RDF -------------------------------------------------------------------
 
     def graph_from_dataset(self, dataset_dict: dict, dataset_ref: URIRef) -> None:
+        dataset_dict = with_inherited_rights(dataset_dict)
         super().graph_from_dataset(dataset_dict, dataset_ref)
         organisation = _owning_organisation(dataset_dict)
         rules = organisations.country_rules((organisation or {}).get("country"))
@@ -252,6 +253,18 @@ class DCATAPSEProfile(EuropeanDCATAP3Profile):
         if start[:4] and start[4:] in ("", "-01-01") and end in (start[:4], f"{start[:4]}-12-31"):
             self._set_dataset_value(dataset_dict, "year", start[:4])
         return dataset_dict
+
+
+def with_inherited_rights(dataset_dict: dict) -> dict:
+    """A copy of ``dataset_dict`` whose files without rights of their own carry the dataset's rights
+    (DCAT-AP puts dct:rights on the distribution; the publisher states them once, as the licence)."""
+    rights = dataset_dict.get("rights")
+    resources = dataset_dict.get("resources")
+    if not rights or not isinstance(resources, list):
+        return dataset_dict
+    inherited = [dict(resource, rights=rights) if isinstance(resource, dict) and not resource.get("rights")
+                 else resource for resource in resources]
+    return dict(dataset_dict, resources=inherited)
 
 
 def add_publisher(graph, organisation: dict, language: str, dataset_dict: dict) -> URIRef:

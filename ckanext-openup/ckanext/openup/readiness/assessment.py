@@ -24,7 +24,7 @@ from ckanext.openup.quality.findings import BLOCKING, SEVERITY_ORDER, VIOLATION,
 from ckanext.openup.quality.mqa import unmet_indicators
 from ckanext.openup.quality.report import CheckReport
 from ckanext.openup.quality.rules import short
-from ckanext.openup.readiness import fields
+from ckanext.openup.readiness import calendar, fields
 
 READY, IMPROVABLE, NOT_READY = "ready", "improvable", "not_ready"
 _SH_PATH = re.compile(r"sh:path ([\w:]+)")
@@ -127,6 +127,7 @@ class _Problems:
             "title": dataset.get("title") or dataset["name"], "in_feed": in_feed,
             "private": bool(dataset.get("private")), "state": dataset.get("state"),
             "status": _status([p["severity"] for p in problems]), "problems": problems,
+            "calendar_facts": calendar.facts(dataset),  # judged against the date when shown (calendar.py)
         }
 
     def _finding(self, finding: Finding) -> None:

@@ -23,6 +23,7 @@ DATASET_FIELDS = {
     "dct:accrualPeriodicity": "frequency",
     "dct:license": "license_id",
     "dct:publisher": "owner_org",
+    "dct:rights": "rights",
 }
 
 RESOURCE_FIELDS = {
@@ -38,7 +39,7 @@ RESOURCE_FIELDS = {
     "dcatap:availability": "availability",
 }
 # Properties of a distribution that the dataset's form sets for all its files.
-RESOURCE_PROPERTIES_ON_DATASET = {"dct:license": "license_id"}
+RESOURCE_PROPERTIES_ON_DATASET = {"dct:license": "license_id", "dct:rights": "rights"}
 
 ORGANISATION_FIELDS = {
     "foaf:name": "title",

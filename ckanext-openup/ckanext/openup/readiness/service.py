@@ -24,7 +24,7 @@ from ckanext.openup.readiness import assessment, store
 log = logging.getLogger(__name__)
 
 # Part of every fingerprint: a release that checks differently makes the old results stale.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 SEARCH_PAGE = 1000
 _BRIEF_FIELDS = "id,metadata_modified,private,state"
 

@@ -9,7 +9,7 @@ from ckanext.dcat.exceptions import RDFProfileException
 from ckanext.dcat.utils import CONTENT_TYPES
 
 from ckanext.openup import harvest_feed, organisations
-from ckanext.openup.readiness import links, service
+from ckanext.openup.readiness import calendar, links, service
 from ckanext.openup.text import malformed_reference, xml_safe
 
 
@@ -67,7 +67,7 @@ def openup_harvest_readiness(context: dict, data_dict: dict[str, Any]) -> dict[s
         result = service.harvest_readiness(organisation_id, refresh=refresh)
     except service.ReadinessNotFound as error:
         raise toolkit.ObjectNotFound(toolkit._("Organisation not found")) from error
-    return links.with_links(result)
+    return calendar.with_calendar(links.with_links(result))
 
 
 @toolkit.chained_action
