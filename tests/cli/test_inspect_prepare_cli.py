@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from ckanext.openup.cli.inspect import inspect_command
 from ckanext.openup.cli.prepare import prepare_command
+from tests.click_runner import runner_with_separate_stderr
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "procurement"
 BROKEN = DATA / "broken"
@@ -21,14 +22,6 @@ BROKEN = DATA / "broken"
 
 def run(command, *args: str):
     return CliRunner().invoke(command, [str(arg) for arg in args], catch_exceptions=False)
-
-
-def runner_with_separate_stderr() -> CliRunner:
-    """A runner whose ``result.stderr`` is the command's own (click 8.1, CKAN 2.11's, mixes it in unless told)."""
-    try:
-        return CliRunner(mix_stderr=False)
-    except TypeError:  # click 8.2 and later always keep it apart
-        return CliRunner()
 
 
 def test_inspect_clean_file_exits_0_and_summarises_it():
