@@ -8,6 +8,8 @@ CKAN_PINS := requirements/ckan.txt
 else
 VENV ?= .venv-$(CKAN)
 CKAN_PINS := requirements/ckan-$(CKAN).txt
+# Its own embedded databases (.openup-2.11) too: a database 2.12 has migrated never meets 2.11's migrations.
+export OPENUP_HOME ?= $(CURDIR)/.openup-$(CKAN)
 endif
 INSTALLED := $(VENV)/.installed
 
