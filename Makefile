@@ -1,21 +1,31 @@
 # Set-up and everyday commands. `make demo` and `make test` are all a fresh machine needs.
 PYTHON ?= python3
+# CKAN=2.11 works in its own .venv-2.11 with CKAN 2.11's pins (requirements/ckan-2.11.txt); 2.12 is the default.
+CKAN ?= 2.12
+ifeq ($(CKAN),2.12)
 VENV ?= .venv
+CKAN_PINS := requirements/ckan.txt
+else
+VENV ?= .venv-$(CKAN)
+CKAN_PINS := requirements/ckan-$(CKAN).txt
+# Its own embedded databases (.openup-2.11) too: a database 2.12 has migrated never meets 2.11's migrations.
+export OPENUP_HOME ?= $(CURDIR)/.openup-$(CKAN)
+endif
 INSTALLED := $(VENV)/.installed
 
 .PHONY: demo test lint conformance benchmarks i18n
 
-$(INSTALLED): setup.py requirements/base.txt requirements/ckan.txt requirements/dev.txt
+$(INSTALLED): setup.py requirements/base.txt $(CKAN_PINS) requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip setuptools wheel
-	$(VENV)/bin/pip install --quiet -r requirements/dev.txt -e ".[ckan]"
+	$(VENV)/bin/pip install --quiet -r $(CKAN_PINS) -r requirements/dev.txt -e ".[ckan]"
 	touch $(INSTALLED)
 
 ## demo: install into .venv and start the demo catalogue on http://127.0.0.1:5000 (Ctrl-C stops it)
 demo: $(INSTALLED)
 	$(VENV)/bin/openup demo
 
-## test: install into .venv, lint, and run the whole test-suite
+## test: install into .venv, lint, and run the whole test-suite (CKAN=2.11: in .venv-2.11 against CKAN 2.11)
 test: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest --ckan-ini=test.ini tests

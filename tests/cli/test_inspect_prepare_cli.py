@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from ckanext.openup.cli.inspect import inspect_command
 from ckanext.openup.cli.prepare import prepare_command
+from tests.click_runner import runner_with_separate_stderr
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "procurement"
 BROKEN = DATA / "broken"
@@ -148,7 +149,7 @@ def test_progress_bar_only_for_long_files_when_stderr_is_not_a_terminal(monkeypa
     small = run(inspect_command, DATA / "se-1.1-utf8-comma-lf.csv")
     assert "Checking" not in small.output
     monkeypatch.setattr(reporting, "LONG_FILE_BYTES", 1)
-    long = CliRunner().invoke(inspect_command, [str(DATA / "se-1.1-utf8-comma-lf.csv")])
+    long = runner_with_separate_stderr().invoke(inspect_command, [str(DATA / "se-1.1-utf8-comma-lf.csv")])
     assert "Checking se-1.1-utf8-comma-lf.csv" in long.stderr
     assert long.exit_code == 0
 

@@ -24,6 +24,8 @@ from ckanext.openup.profiles import concepts, dataset_types, graph_text, series
 from ckanext.openup.profiles.namespaces import DCAT, DCT, FOAF, SPDX, VCARD
 
 LICENCE_IDS = {uri: licence_id for licence_id, uri in vocabularies.LICENCE_URIS.items()}
+# Lists of records ckanext-dcat's scheming parse adds to a dataset (see _drop_records_without_a_field).
+SCHEMING_RECORD_FIELDS = ("contact", "publisher", "creator", "qualified_relation")
 
 
 class DCATAPSEProfile(EuropeanDCATAP3Profile):
@@ -226,6 +228,7 @@ class DCATAPSEProfile(EuropeanDCATAP3Profile):
         dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
         if schema:
             dataset_dict["type"] = incoming_type
+        self._drop_records_without_a_field(dataset_dict)
 
         distributions = {str(node): node for node in self._distributions(dataset_ref)}
         for resource in dataset_dict.get("resources", []):
@@ -253,6 +256,16 @@ class DCATAPSEProfile(EuropeanDCATAP3Profile):
         if start[:4] and start[4:] in ("", "-01-01") and end in (start[:4], f"{start[:4]}-12-31"):
             self._set_dataset_value(dataset_dict, "year", start[:4])
         return dataset_dict
+
+    def _drop_records_without_a_field(self, dataset_dict: dict) -> None:
+        # With a scheming schema ckanext-dcat parses agents and relations into lists of records whether
+        # or not the schema has the field; without it they are kept as contact_* and publisher_* too.
+        # CKAN 2.11 refuses the records as unexpected input (every harvested dataset failed), 2.12 drops them.
+        if not self._dataset_schema:
+            return
+        for field in SCHEMING_RECORD_FIELDS:
+            if not self._schema_field(field):
+                dataset_dict.pop(field, None)
 
 
 def with_inherited_rights(dataset_dict: dict) -> dict:
