@@ -54,6 +54,8 @@ def dataset_saved(dataset: dict[str, Any]) -> None:
     """Make the spending store follow a created or updated dataset: private or draft rows leave the public set."""
     if dataset.get("type") not in (None, loading.DATASET_TYPE) or not dataset.get("id") or not datastore_on():
         return
+    if any(loading.busy(resource.get("id") or "") for resource in dataset.get("resources") or []):
+        return  # the DataStore marking a month loaded: the load itself writes who may see its rows
     try:
         dataset = toolkit.get_action("package_show")(loading.site_context(), {"id": dataset["id"]})
     except toolkit.ObjectNotFound:
