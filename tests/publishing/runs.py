@@ -26,6 +26,6 @@ def wait_for(condition: Callable[[], T], timeout: float = 120.0, step: float = 0
 def year_dataset(site, organisation: dict[str, Any], year: int) -> dict[str, Any] | None:
     """The organisation's supplier-invoice dataset of ``year`` as the site's admin sees it, or None."""
     try:
-        return site.action("package_show", id=f"{organisation['name']}-supplier-invoices-{year}")
+        return site.action("package_show", id=f"{organisation['name']}-leverantorsfakturor-{year}")
     except AssertionError:
         return None

@@ -98,7 +98,7 @@ def test_a_finnish_file_is_checked_by_its_kunnan_y_tunnus(tmp_path):
 def test_publish_refuses_another_organisations_month_and_keeps_its_own(site, organisation, tmp_path):
     args = ("--org", organisation["name"], "--year", YEAR)
     assert publish(site.url, site.admin_token, *args, prepared_months(tmp_path / "own", YEAR, [1])).exit_code == 0
-    name = f"{organisation['name']}-supplier-invoices-{YEAR}"
+    name = f"{organisation['name']}-leverantorsfakturor-{YEAR}"
     before = site.action("package_show", id=name)
     theirs = prepared_months(tmp_path / "theirs", YEAR, [1], buyer=VASTRA_GOTALANDSREGIONEN)
 

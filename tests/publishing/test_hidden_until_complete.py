@@ -24,7 +24,7 @@ YEAR = 2025
 
 
 def dataset_name(organisation):
-    return f"{organisation['name']}-supplier-invoices-{YEAR}"
+    return f"{organisation['name']}-leverantorsfakturor-{YEAR}"
 
 
 def public_traces(site, organisation, dataset) -> list[str]:

@@ -25,7 +25,7 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 
 def dataset_of(site, organisation, year=YEAR):
-    return site.action("package_show", id=f"{organisation['name']}-supplier-invoices-{year}")
+    return site.action("package_show", id=f"{organisation['name']}-leverantorsfakturor-{year}")
 
 
 def by_period(dataset):
@@ -162,7 +162,7 @@ def test_json_report_lists_each_month_done_and_a_second_run_keeps_them(site, org
     document = json.loads(first.stdout)
     assert (document["ok"], document["exit_code"], document["dry_run"]) == (True, 0, False)
     assert document["dataset"]["action"] == "create"
-    assert document["dataset"]["url"] == f"{site.url}/dataset/{organisation['name']}-supplier-invoices-{YEAR}"
+    assert document["dataset"]["url"] == f"{site.url}/dataset/{organisation['name']}-leverantorsfakturor-{YEAR}"
     assert [(m["month"], m["action"], m["done"]) for m in document["months"]] == [
         ("2025-01", "create", True),
         ("2025-02", "create", True),
@@ -326,12 +326,12 @@ def test_a_deleted_dataset_for_the_year_is_not_silently_restored(site, organisat
     prepared = prepared_months(tmp_path, YEAR, [1])
     args = ("--org", organisation["name"], "--year", YEAR, prepared)
     assert publish(site.url, site.admin_token, *args).exit_code == 0
-    site.action("package_delete", id=f"{organisation['name']}-supplier-invoices-{YEAR}")
+    site.action("package_delete", id=f"{organisation['name']}-leverantorsfakturor-{YEAR}")
 
     result = publish(site.url, site.admin_token, *args)
 
     assert result.exit_code == 1
-    assert f"The dataset {organisation['name']}-supplier-invoices-{YEAR} for {YEAR} was deleted" in result.output
+    assert f"The dataset {organisation['name']}-leverantorsfakturor-{YEAR} for {YEAR} was deleted" in result.output
     assert dataset_of(site, organisation)["state"] == "deleted"
 
 

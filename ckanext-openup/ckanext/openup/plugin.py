@@ -17,7 +17,7 @@ from ckanext.openup.logic.auth import get as get_auth
 from ckanext.openup.rows import pages as invoice_row_pages
 from ckanext.openup.rows import search_text as invoice_row_search
 from ckanext.openup.rows import triggers as invoice_rows
-from ckanext.openup.search import backend
+from ckanext.openup.search import backend, keyword_tags
 from ckanext.openup.spending import action as spending_action
 from ckanext.openup.spending import auth as spending_auth
 from ckanext.openup.spending import helpers as spending_helpers
@@ -100,9 +100,9 @@ class OpenUpPlugin(plugins.SingletonPlugin):
     def after_dataset_update(self, context: dict, data_dict: dict) -> None:
         invoice_rows.dataset_saved(data_dict)
 
-    # Searching for a supplier finds the years whose rows mention it.
+    # Searching for a supplier finds the years whose rows mention it; keywords are tags to facet on.
     def before_dataset_index(self, pkg_dict: dict) -> dict:
-        return invoice_row_search.add_supplier_text(pkg_dict)
+        return keyword_tags.add_keyword_tags(invoice_row_search.add_supplier_text(pkg_dict))
 
     def get_commands(self) -> list:
         return [admin_cli.openup_admin]

@@ -190,7 +190,7 @@ def _publish(
         check_buyer(monthly_files, organisation)
         dataset = site.find_dataset(organisation, year)
         plan = plan_publication(dataset, monthly_files, link_base)
-        name = dataset["name"] if dataset else dataset_name(organisation["name"], year)
+        name = dataset["name"] if dataset else dataset_name(organisation["name"], year, organisation.get("country"))
         report.plan(plan, name, f"{site.url}/dataset/{name}")
         if report.dry_run:
             report.say(_("dry run: nothing was changed."))

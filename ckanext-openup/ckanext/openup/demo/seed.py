@@ -17,6 +17,7 @@ import yaml
 from werkzeug.datastructures import FileStorage
 
 from ckanext.openup.demo.invoices import year_files
+from ckanext.openup.publishing.metadata import dataset_name, monthly_file_name
 
 log = logging.getLogger(__name__)
 
@@ -82,11 +83,12 @@ def _ensure_organization(context: dict[str, Any], organisation: dict[str, Any]) 
 def _ensure_dataset(context: dict[str, Any], organisation: dict[str, Any],
                     year: int) -> tuple[dict[str, Any], bool]:
     spec = organisation["dataset"]
+    name = dataset_name(organisation["name"], year, organisation["country"])
     try:
-        return toolkit.get_action("package_show")(dict(context), {"id": spec["name"]}), False
+        return toolkit.get_action("package_show")(dict(context), {"id": name}), False
     except toolkit.ObjectNotFound:
         dataset = toolkit.get_action("package_create")(dict(context), {
-            "type": "supplier-invoices", "name": spec["name"], "owner_org": organisation["name"],
+            "type": "supplier-invoices", "name": name, "owner_org": organisation["name"],
             "title_translated": spec["title"], "notes_translated": spec["notes"],
             "tags_translated": spec["keywords"], "year": year,
             "theme": [f"{_THEMES}GOVE", f"{_THEMES}ECON"], "license_id": "cc-zero",
@@ -97,8 +99,7 @@ def _ensure_dataset(context: dict[str, Any], organisation: dict[str, Any],
 
 def _upload_month(context: dict[str, Any], dataset: dict[str, Any], organisation: dict[str, Any],
                   year: int, month: int, content: bytes) -> None:
-    prefix = "ostolaskut" if organisation["country"] == "FI" else "leverantorsfakturor"
-    filename = f"{prefix}-{year}-{month:02d}.csv"
+    filename = monthly_file_name(organisation["name"], f"{year}-{month:02d}", organisation["country"])
     toolkit.get_action("resource_create")(dict(context), {
         "package_id": dataset["id"], "name": f"{year}-{month:02d}", "period": f"{year}-{month:02d}",
         "format": "CSV", "mimetype": "text/csv", "size": len(content),

@@ -20,7 +20,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ckanext.openup import organisations, vocabularies
-from ckanext.openup.profiles import concepts, dataset_types, graph_text, series
+from ckanext.openup.profiles import concepts, dataset_types, download_urls, graph_text, series
 from ckanext.openup.profiles.namespaces import DCAT, DCT, FOAF, SPDX, VCARD
 
 LICENCE_IDS = {uri: licence_id for licence_id, uri in vocabularies.LICENCE_URIS.items()}
@@ -144,7 +144,7 @@ class DCATAPSEProfile(EuropeanDCATAP3Profile):
             g.add((URIRef(media_type), RDF.type, DCT.MediaType))
 
         # Every distribution gets an access URL; a file (not a separate access page) is also downloadable.
-        url = (resource.get("url") or "").strip()
+        url = download_urls.upload_url(resource)
         access_url = resource.get("access_url") or url
         download_url = resource.get("download_url") or (url if not resource.get("access_url") else "")
         for predicate, value in ((DCAT.accessURL, access_url), (DCAT.downloadURL, download_url)):

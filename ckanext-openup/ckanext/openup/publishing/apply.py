@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ckanext.openup.publishing.local_files import MonthlyFile
-from ckanext.openup.publishing.metadata import new_dataset, resource_fields
+from ckanext.openup.publishing.metadata import monthly_file_name, new_dataset, resource_fields
 from ckanext.openup.publishing.plan import (
     CREATE_DATASET,
     FINISH_DATASET,
@@ -92,7 +92,7 @@ def apply_plan(
 
     country = organisation.get("country")
     for action in changes:
-        outcome = _apply_month(site, dataset["id"], action, country, progress_for, read_again)
+        outcome = _apply_month(site, dataset["id"], action, organisation["name"], country, progress_for, read_again)
         result.done.append(action)
         if on_done:
             on_done(action, outcome)
@@ -108,6 +108,7 @@ def _apply_month(
     site: Site,
     dataset_id: str,
     action: MonthAction,
+    organisation_name: str,
     country: str | None,
     progress_for: ProgressFor,
     read_again: Callable[[], dict[str, Any]],
@@ -124,20 +125,23 @@ def _apply_month(
     # The month's resource is replaced in place: the one planned, or the one another run created.
     target = action.resource_id if action.resource_id in ids else (ids[0] if ids else None)
     fields = resource_fields(action.file, country, action.link_url)
+    # Uploaded under the national name (as the demo and the guides), whatever the prepared file is called.
+    upload_name = monthly_file_name(organisation_name, action.month, country)
     if target:
-        _send(site, "resource_patch", action, progress_for, id=target, **fields)
+        _send(site, "resource_patch", action, progress_for, upload_name, id=target, **fields)
         read_again()
         return REPLACED
-    created = _send(site, "resource_create", action, progress_for, package_id=dataset_id, **fields)
+    created = _send(site, "resource_create", action, progress_for, upload_name, package_id=dataset_id, **fields)
     return ALREADY_THERE if _drop_second_copy(site, read_again(), action, created["id"]) else CREATED
 
 
-def _send(site: Site, verb: str, action: MonthAction, progress_for: ProgressFor, **data: Any) -> Any:
+def _send(site: Site, verb: str, action: MonthAction, progress_for: ProgressFor, upload_name: str,
+          **data: Any) -> Any:
     assert action.file is not None
     if action.link_url:
         return site.call(verb, **data)
     with progress_for(action.file) as progress:
-        return site.upload(verb, action.file.path, progress, **data)
+        return site.upload(verb, action.file.path, progress, upload_name=upload_name, **data)
 
 
 def _drop_second_copy(site: Site, dataset: dict[str, Any], action: MonthAction, created_id: str) -> bool:

@@ -37,9 +37,23 @@ _RESOURCE_DESCRIPTIONS = {
 }
 
 
-def dataset_name(organisation_name: str, year: int) -> str:
-    """The URL name of an organisation's dataset for ``year``, e.g. ``sundsvall-supplier-invoices-2025``."""
-    return f"{organisation_name}-supplier-invoices-{year}"
+# The national name of the data, in the URL's ASCII: leverantörsfakturor (Sweden), ostolaskut (Finland).
+_NAME_WORDS = {"SE": "leverantorsfakturor", "FI": "ostolaskut"}
+
+
+def dataset_name(organisation_name: str, year: int, country: str | None = None) -> str:
+    """The URL name of an organisation's dataset for ``year``, as the demo and the guides write it.
+
+    ``sundsvalls-kommun-leverantorsfakturor-2025`` for a Swedish organisation,
+    ``tampereen-kaupunki-ostolaskut-2025`` for a Finnish one.
+    """
+    return f"{organisation_name}-{_NAME_WORDS.get(country or 'SE', _NAME_WORDS['SE'])}-{year}"
+
+
+def monthly_file_name(organisation_name: str, month: str, country: str | None = None) -> str:
+    """The name a month's file is published under, e.g. ``sundsvalls-kommun-leverantorsfakturor-2025-01.csv``."""
+    year, _, number = month.partition("-")
+    return f"{dataset_name(organisation_name, int(year), country)}-{number}.csv"
 
 
 def new_dataset(organisation: dict[str, Any], year: int, licence: str, today: datetime.date) -> dict[str, Any]:
@@ -48,7 +62,7 @@ def new_dataset(organisation: dict[str, Any], year: int, licence: str, today: da
     title = organisation.get("title") or organisation["name"]
     dataset: dict[str, Any] = {
         "type": DATASET_TYPE,
-        "name": dataset_name(organisation["name"], year),
+        "name": dataset_name(organisation["name"], year, organisation.get("country")),
         "owner_org": organisation["id"],
         "year": str(year),
         "title_translated": {lang: _TITLES[lang].format(year=year) for lang in languages},

@@ -97,13 +97,18 @@ class Site:
         except Exception as error:  # noqa: BLE001 - as in call()
             raise self._translate(action, error, setup) from None
 
-    def upload(self, action: str, path: str, progress: Progress | None = None, **data: Any) -> Any:
-        """Call ``resource_create``/``resource_patch`` with the file at ``path`` as its upload."""
+    def upload(self, action: str, path: str, progress: Progress | None = None, upload_name: str | None = None,
+               **data: Any) -> Any:
+        """Call ``resource_create``/``resource_patch`` with the file at ``path`` as its upload.
+
+        ``upload_name`` is the file name the site publishes it under (default: the local file's name).
+        """
         self._session.upload_progress = progress
+        name = upload_name or os.path.basename(path)
         try:
             with open(path, "rb") as stream:
                 try:
-                    return self._ckan.call_action(action, data, files={"upload": (os.path.basename(path), stream)})
+                    return self._ckan.call_action(action, data, files={"upload": (name, stream)})
                 except Exception as error:  # noqa: BLE001 - as in call()
                     raise self._translate(action, error, setup=False) from None
         except OSError as error:
@@ -140,7 +145,7 @@ class Site:
 
     def find_dataset(self, organisation: dict[str, Any], year: int) -> dict[str, Any] | None:
         """The organisation's supplier-invoice dataset for ``year`` (also a draft), or None."""
-        name = dataset_name(organisation["name"], year)
+        name = dataset_name(organisation["name"], year, organisation.get("country"))
         dataset = self.show_or_none("package_show", id=name)
         if dataset and dataset.get("state") == "deleted":
             # Its name stays taken until a sysadmin purges it; restoring it silently would surprise.

@@ -72,13 +72,25 @@ def store() -> IndexStore:
 
 
 def language() -> str:
+    """The text-search configuration for text that does not say its language."""
     return config.get("ckanext.openup.search.language", "") or "swedish"
+
+
+DEFAULT_LANGUAGES = "sv:swedish fi:finnish en:english"
+
+
+def languages() -> dict[str, str]:
+    """Language code of a multilingual field -> its text-search configuration, e.g. ``{"fi": "finnish"}``."""
+    # Explicit default: when the backend is forced on, the plugin's declarations are not loaded.
+    setting = config.get("ckanext.openup.search.languages", DEFAULT_LANGUAGES)
+    pairs = (item.partition(":") for item in str(setting or "").split())
+    return {code: configuration for code, _, configuration in pairs if code and configuration}
 
 
 def make_connection(decode_dates: bool = True) -> Any:
     if not is_active():
         return _solr_make_connection(decode_dates)
-    return PostgresSearchConnection(store(), language(), decode_dates=decode_dates)
+    return PostgresSearchConnection(store(), language(), decode_dates=decode_dates, languages=languages())
 
 
 def check_schema_version(schema_file: str | None = None) -> bool:

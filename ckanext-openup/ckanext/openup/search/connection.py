@@ -39,10 +39,16 @@ class PostgresSearchConnection:
 
     url = "postgresql://(ckanext-openup search index)"
 
-    def __init__(self, store: IndexStore, language: str, decode_dates: bool = True) -> None:
+    def __init__(self, store: IndexStore, language: str, decode_dates: bool = True,
+                 languages: dict[str, str] | None = None) -> None:
+        """``language`` stems text that does not say its language; ``languages`` maps the language codes
+        of multilingual fields (``sv``) to their own text-search configuration (``swedish``)."""
         self.store = store
         self.language = language
+        self.languages = dict(languages or {})
         self.decode_dates = decode_dates
+        # A query is stemmed with every configuration the index was stemmed with; any may match.
+        self.query_languages: sql.Languages = tuple(dict.fromkeys([language, *self.languages.values()]))
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -85,7 +91,7 @@ class PostgresSearchConnection:
         return pysolr.Results(decoded)
 
     def _where(self, params: sql.Params, request: _SearchRequest) -> tuple[str, list[str]]:
-        parsers = QueryParsers(params, self.language, request.default_field, request.default_operator,
+        parsers = QueryParsers(params, self.query_languages, request.default_field, request.default_operator,
                                request.mm)
         main = parsers.compile(request.q, "dismax" if request.is_dismax else "lucene")
         filters = [parsers.compile(fq) for fq in request.filters]
@@ -94,9 +100,8 @@ class PostgresSearchConnection:
     def _score(self, params: sql.Params, words: list[str]) -> str:
         if not words:
             return "1.0"
-        language = params.bind(self.language)
-        any_word = (f"replace(CAST(plainto_tsquery(CAST({language} AS regconfig), "
-                    f"{params.bind(' '.join(words))}) AS text), '&', '|')")
+        words_query = sql.text_query(params, self.query_languages, " ".join(words))
+        any_word = f"replace(CAST({words_query} AS text), '&', '|')"
         # to_tsquery of an empty string only warns; NULLIF keeps ranking at 0 for stop words.
         return f"coalesce(ts_rank(search_vector, to_tsquery('simple', NULLIF({any_word}, ''))), 0)"
 
@@ -112,10 +117,7 @@ class PostgresSearchConnection:
             INSERT INTO {TABLE} (index_id, site_id, entity_id, doc, fields, search_vector, indexed_at,
                                  {", ".join(FILTER_COLUMNS)})
             VALUES (:index_id, :site_id, :entity_id, CAST(:doc AS jsonb), CAST(:fields AS jsonb),
-                    setweight(to_tsvector(CAST(:language AS regconfig), :a), 'A')
-                    || setweight(to_tsvector(CAST(:language AS regconfig), :b), 'B')
-                    || setweight(to_tsvector(CAST(:language AS regconfig), :c), 'C')
-                    || setweight(to_tsvector(CAST(:language AS regconfig), :d), 'D'),
+                    {self._vector_sql()},
                     now(), {", ".join(f"CAST(:{column} AS text[])" for column in FILTER_COLUMNS)})
             ON CONFLICT (index_id) DO UPDATE SET
                 site_id = EXCLUDED.site_id, entity_id = EXCLUDED.entity_id, doc = EXCLUDED.doc,
@@ -125,7 +127,7 @@ class PostgresSearchConnection:
         values = [{
             "index_id": row.index_id, "site_id": row.site_id, "entity_id": row.entity_id,
             "doc": json.dumps(row.doc, default=str), "fields": json.dumps(row.fields),
-            "language": self.language,
+            **{f"config_{number}": language for number, language in enumerate(self.query_languages)},
             **{column: row.fields.get(column, []) for column in FILTER_COLUMNS},
             **self._weighted_text(row),
         } for row in rows]
@@ -137,12 +139,27 @@ class PostgresSearchConnection:
                 raise pysolr.SolrError("The search index could not store the document.") from None
         return ""
 
+    def _vector_sql(self) -> str:
+        """The weighted vector: each language's text stemmed by its configuration, weights A-D."""
+        return "\n || ".join(
+            f"setweight(to_tsvector(CAST(:config_{number} AS regconfig), :text_{number}_{weight}), '{weight}')"
+            for number in range(len(self.query_languages)) for weight in "ABCD")
+
     def _weighted_text(self, row: IndexRow) -> dict[str, str]:
-        text = {weight.lower(): row.weighted_text[weight][:_TEXT_LIMIT] for weight in "ABCD"}
-        if self.language in _COMPOUNDING_LANGUAGES:
-            # Endings of title, name and tag words rank lowest: they only widen recall.
-            text["d"] += "\n" + compound_suffixes(row.weighted_text["A"] + " " + row.weighted_text["B"])
-        return text
+        by_config: dict[str, dict[str, list[str]]] = {
+            language: {weight: [] for weight in "ABCD"} for language in self.query_languages}
+        for code, by_weight in row.weighted_text.items():
+            language = self.languages.get(code, self.language)
+            for weight, text in by_weight.items():
+                by_config[language][weight].append(text)
+        values = {}
+        for number, language in enumerate(self.query_languages):
+            text = {weight: "\n".join(parts)[:_TEXT_LIMIT] for weight, parts in by_config[language].items()}
+            if language in _COMPOUNDING_LANGUAGES:
+                # Endings of title, name and tag words rank lowest: they only widen recall.
+                text["D"] += "\n" + compound_suffixes(text["A"] + " " + text["B"])
+            values.update({f"text_{number}_{weight}": text[weight] for weight in "ABCD"})
+        return values
 
     def delete(self, id: str | list[str] | None = None, q: str | None = None,
                commit: bool = True, **kwargs: Any) -> str:
@@ -155,7 +172,7 @@ class PostgresSearchConnection:
             where = f"index_id = ANY({params.bind([str(each) for each in ids])})"
         else:
             try:
-                where = LuceneCompiler(params, self.language).compile(q or "")
+                where = LuceneCompiler(params, self.query_languages).compile(q or "")
             except QuerySyntaxError as error:
                 raise pysolr.SolrError(str(error)) from None
         self.store.run(lambda connection: connection.execute(

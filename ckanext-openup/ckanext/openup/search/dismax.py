@@ -17,7 +17,8 @@ _OPERATOR_WORDS = {"AND", "OR", "&&", "||"}
 _SPECIAL = re.compile(r'[\\+\-&|!(){}\[\]^"~*?:/]')
 
 
-def compile_free_text(params: sql.Params, language: str, query: str, mm: str | None) -> tuple[str, list[str]]:
+def compile_free_text(params: sql.Params, languages: sql.Languages, query: str,
+                      mm: str | None) -> tuple[str, list[str]]:
     """SQL condition for a dismax query, and the words to rank by."""
     required, prohibited, optional, words = [], [], [], []
     negate_next = False
@@ -34,9 +35,9 @@ def compile_free_text(params: sql.Params, language: str, query: str, mm: str | N
         text = phrase if phrase is not None else _SPECIAL.sub(" ", token).strip()
         if not text:
             continue
-        tsquery = (sql.phrase_query if phrase is not None else sql.words_query)(params, language, text)
+        tsquery = sql.text_query(params, languages, text, phrase=phrase is not None, stop_words_match=True)
         # A clause of stop words only carries no meaning; it counts as matched, never as missing.
-        clause = f"(numnode({tsquery}) = 0 OR search_vector @@ {tsquery})"
+        clause = f"({tsquery} IS NULL OR search_vector @@ {tsquery})"
         if sign == "-" or negate_next:
             prohibited.append(clause)
         elif sign == "+":

@@ -14,14 +14,22 @@ from ckanext.openup.search.fields import COPY_FIELDS, UNINDEXED_FIELDS, Kind, ki
 
 @dataclasses.dataclass(frozen=True)
 class IndexRow:
-    """One index row: the stored document, every field as a list of strings, and weighted text."""
+    """One index row: the stored document, every field as a list of strings, and weighted text.
+
+    ``weighted_text`` maps a language code (``sv``, ``fi``, ``en``; :data:`UNKNOWN_LANGUAGE` for text
+    that does not say its language) to weight letter (A-D) to text, so each language is stemmed
+    by its own rules.
+    """
 
     index_id: str
     site_id: str
     entity_id: str | None
     doc: dict[str, Any]
     fields: dict[str, list[str]]
-    weighted_text: dict[str, str]  # weight letter (A-D) -> text
+    weighted_text: dict[str, dict[str, str]]
+
+
+UNKNOWN_LANGUAGE = ""
 
 
 class DocumentError(ValueError):
@@ -34,7 +42,11 @@ def index_row(document: dict[str, Any]) -> IndexRow:
         if not document.get(required):
             raise DocumentError(f"document is missing the required field {required!r}")
     fields: dict[str, list[str]] = {}
-    weighted: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
+    weighted: dict[str, dict[str, list[str]]] = {}
+
+    def add_text(language: str, weight: str, texts: list[str]) -> None:
+        weighted.setdefault(language, {"A": [], "B": [], "C": [], "D": []})[weight].extend(texts)
+
     stored: dict[str, Any] = {}
     for name, value in document.items():
         stored[name] = _stored_value(name, value)
@@ -44,12 +56,15 @@ def index_row(document: dict[str, Any]) -> IndexRow:
         if not values:
             continue
         fields[name] = values
-        weight = text_weight(name)
-        if weight:
-            weighted[weight].extend(values)
-        elif name.endswith(_TRANSLATED) and isinstance(value, dict):
+        translations = _translations(name, value)
+        if translations is not None:
             # Multilingual (fluent) fields: every language is searchable, weighted as its base field.
-            weighted[text_weight(name[: -len(_TRANSLATED)]) or "D"].extend(_translations(value))
+            for language, texts in translations.items():
+                add_text(language, text_weight(name[: -len(_TRANSLATED)]) or "D", texts)
+        elif name.startswith(_EXTRAS) and name.endswith(_TRANSLATED):
+            continue  # the same translations again, as a JSON string: indexed above, per language
+        elif weight := text_weight(name):
+            add_text(UNKNOWN_LANGUAGE, weight, values)
     _copy_fields(fields)
     stored.setdefault("indexed_ts", dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
     fields.setdefault("indexed_ts", [dates.normalise(stored["indexed_ts"]) or ""])
@@ -59,19 +74,31 @@ def index_row(document: dict[str, Any]) -> IndexRow:
         entity_id=str(document["id"]) if document.get("id") else None,
         doc=stored,
         fields=fields,
-        weighted_text={weight: "\n".join(parts) for weight, parts in weighted.items()},
+        weighted_text={language: {weight: "\n".join(parts) for weight, parts in by_weight.items()}
+                       for language, by_weight in weighted.items()},
     )
 
 
-def _translations(value: dict[str, Any]) -> list[str]:
-    texts = []
-    for translation in value.values():
+def _translations(name: str, value: Any) -> dict[str, list[str]] | None:
+    """A fluent field's texts by language (scheming stores them as a JSON object), else None."""
+    if not name.endswith(_TRANSLATED) or name.startswith(_EXTRAS):
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if not isinstance(value, dict):
+        return None
+    texts: dict[str, list[str]] = {}
+    for language, translation in value.items():
         items = translation if isinstance(translation, list) else [translation]
-        texts.extend(str(item) for item in items if item)
+        texts.setdefault(str(language), []).extend(str(item) for item in items if item)
     return texts
 
 
 _TRANSLATED = "_translated"
+_EXTRAS = "extras_"
 _WORD = re.compile(r"\w{8,}")
 _MIN_SUFFIX = 5
 

@@ -24,10 +24,10 @@ class QuerySyntaxError(ValueError):
 class LuceneCompiler:
     """Compiles query strings into SQL conditions over one index row, collecting bound parameters."""
 
-    def __init__(self, params: sql.Params, language: str, default_field: str = "text",
+    def __init__(self, params: sql.Params, languages: sql.Languages, default_field: str = "text",
                  default_operator: str = "AND") -> None:
         self.params = params
-        self.language = language
+        self.languages = languages
         self.default_field = default_field
         self.default_is_and = default_operator.upper() != "OR"
         self.ranking_words: list[str] = []
@@ -106,9 +106,8 @@ class LuceneCompiler:
             return self._wildcard(raw, field, kind)
         if kind is Kind.TEXT:
             self.ranking_words.append(value)
-            vector = sql.field_vector(params, self.language, field)
-            query = (sql.phrase_query if is_phrase else sql.words_query)(params, self.language, value)
-            return sql.text_match(vector, query)
+            vector = sql.field_vector(params, self.languages, field)
+            return sql.text_match(vector, sql.text_query(params, self.languages, value, phrase=is_phrase))
         if kind is Kind.NGRAM:
             return self._ngram(value, field)
         if kind is Kind.DATE:
@@ -135,7 +134,7 @@ class LuceneCompiler:
             stem = raw[:-1]
             if raw.endswith("*") and stem and not tree.Term.WILDCARDS_PATTERN.search(stem):
                 prefix = tree.Term.WORD_ESCAPED_CHARS.sub(r"\1", stem)
-                vector = sql.field_vector(self.params, self.language, field)
+                vector = sql.field_vector(self.params, self.languages, field)
                 return sql.text_match(vector, sql.prefix_query(self.params, prefix))
             return sql.like(self.params, field, _like_pattern(raw, contains=True), case_sensitive=False)
         return sql.like(self.params, field, _like_pattern(raw))

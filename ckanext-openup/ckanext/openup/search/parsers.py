@@ -68,10 +68,10 @@ def split_local_params(query: str) -> LocalParams | None:
 class QueryParsers:
     """Compiles ``q`` and ``fq`` values to SQL, honouring local params; collects words to rank by."""
 
-    def __init__(self, params: sql.Params, language: str, default_field: str = "text",
+    def __init__(self, params: sql.Params, languages: sql.Languages, default_field: str = "text",
                  default_operator: str = "AND", mm: str | None = None) -> None:
         self.params = params
-        self.language = language
+        self.languages = languages
         self.default_field = default_field
         self.default_operator = default_operator
         self.mm = mm
@@ -85,7 +85,7 @@ class QueryParsers:
 
     def _run(self, parser: str, body: str, local: LocalParams) -> str:
         if parser == "lucene":
-            lucene = LuceneCompiler(self.params, self.language,
+            lucene = LuceneCompiler(self.params, self.languages,
                                     local.get("df", self.default_field) or self.default_field,
                                     local.get("q.op", self.default_operator) or self.default_operator)
             condition = lucene.compile(body)
@@ -95,7 +95,7 @@ class QueryParsers:
             text = body if body.strip() else "*:*"
             if text.strip() == "*:*" or (":" in text and parser == "edismax"):
                 return self._run("lucene", text, local)
-            condition, words = compile_free_text(self.params, self.language, text, local.get("mm", self.mm))
+            condition, words = compile_free_text(self.params, self.languages, text, local.get("mm", self.mm))
             self.ranking_words.extend(words)
             return condition
         if parser == "bool":

@@ -8,6 +8,9 @@ from typing import Any
 from ckanext.openup.search.fields import Kind
 from ckanext.openup.search.store import FILTER_COLUMNS
 
+# PostgreSQL text-search configurations a query is stemmed with, e.g. ("swedish", "finnish", "english").
+Languages = tuple[str, ...]
+
 
 class Params:
     """Bound parameters of one statement; :meth:`bind` returns the placeholder to put in the SQL."""
@@ -92,22 +95,30 @@ def in_range(params: Params, field: str, kind: Kind, low: str | None, high: str 
     return values_match(params, field, " AND ".join(conditions))
 
 
-def field_vector(params: Params, language: str, field: str) -> str:
+def field_vector(params: Params, languages: Languages, field: str) -> str:
     """The full-text vector of one field; ``text`` is the precomputed, weighted catch-all."""
     if field == "text":
         return "search_vector"
-    return (
-        f"to_tsvector(CAST({params.bind(language)} AS regconfig), "
-        f"coalesce(CAST(fields -> {params.bind(field)} AS text), ''))"
-    )
+    text = f"coalesce(CAST(fields -> {params.bind(field)} AS text), '')"
+    vectors = [f"to_tsvector(CAST({params.bind(language)} AS regconfig), {text})" for language in languages]
+    return "(" + " || ".join(vectors) + ")"
 
 
-def words_query(params: Params, language: str, words: str) -> str:
-    return f"plainto_tsquery(CAST({params.bind(language)} AS regconfig), {params.bind(words)})"
+def text_query(params: Params, languages: Languages, text: str, phrase: bool = False,
+               stop_words_match: bool = False) -> str:
+    """A tsquery for ``text`` stemmed by the rules of each of ``languages``: a match in any language counts.
 
-
-def phrase_query(params: Params, language: str, phrase: str) -> str:
-    return f"phraseto_tsquery(CAST({params.bind(language)} AS regconfig), {params.bind(phrase)})"
+    A scalar subquery, so PostgreSQL stems once per statement, not once per row. With
+    ``stop_words_match`` it is NULL when the text is only stop words in one of the languages (``och``,
+    ``ja``, ``the``): such a clause carries no meaning and must not hide a match.
+    """
+    parser = "phraseto_tsquery" if phrase else "plainto_tsquery"
+    combined = ("CAST(string_agg('(' || CAST(q AS text) || ')', ' | ') FILTER (WHERE numnode(q) > 0) "
+                "AS tsquery)")
+    value = (f"CASE WHEN bool_or(numnode(q) = 0) THEN NULL ELSE {combined} END" if stop_words_match
+             else f"coalesce({combined}, CAST('' AS tsquery))")
+    return (f"(SELECT {value} FROM unnest(CAST({params.bind(list(languages))} AS regconfig[])) AS config, "
+            f"LATERAL {parser}(config, {params.bind(text)}) AS q)")
 
 
 def prefix_query(params: Params, prefix: str) -> str:
