@@ -266,6 +266,15 @@ def test_replacing_a_month_with_a_personnummer_keeps_the_old_file(dataset, edito
     assert files_holding(os.environ["CKAN_STORAGE_PATH"], b"Kalle Karlsson") == []
 
 
+def test_month_without_a_description_gets_one_from_its_rows_and_a_typed_one_is_kept(dataset, editor):
+    # Readiness asks every file for a description; what a month holds the server can say itself.
+    described = create_month(dataset, editor, period="", upload=upload(january(rows=4)))
+    typed = create_month(dataset, editor, period="", description="Januari, rättad", upload=upload(january(month=2)))
+
+    assert described["description"] == f"4 fakturarader, bokförda {YEAR}-01-01 – {YEAR}-01-04."
+    assert typed["description"] == "Januari, rättad"
+
+
 def test_editing_a_month_description_keeps_what_the_guard_read(dataset, editor):
     resource = create_month(dataset, editor, upload=upload(january()))
 

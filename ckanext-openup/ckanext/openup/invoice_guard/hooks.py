@@ -29,6 +29,7 @@ from ckanext.openup.invoice_guard.spooling import (
     stream_chunks,
 )
 from ckanext.openup.procurement.identity import contains_identity_number
+from ckanext.openup.publishing.metadata import month_description
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,9 @@ def _judge(
     if problems:
         _refuse(dataset, field, problems, _codes(verdict))
     _fill(resource, verdict, copy)
+    if not str(resource.get("description") or "").strip() and verdict.dates:
+        country = (organisations.organisation(dataset.owner_org) or {}).get("country")
+        resource["description"] = month_description(int(verdict.learned["rows"]), *verdict.dates, country)
 
 
 def _read(copy: SpooledFile, dataset: InvoiceDataset, resource: dict[str, Any]) -> Verdict:

@@ -66,6 +66,7 @@ class Verdict:
     months: dict[str, int] = field(default_factory=dict)  # rows per month
     outside_months: list[str] = field(default_factory=list)
     learned: dict[str, object] = field(default_factory=dict)  # resource fields to fill
+    dates: tuple[str, str] | None = None  # first and last booking date, ISO
 
     @property
     def holds_identity_numbers(self) -> bool:
@@ -150,3 +151,5 @@ def _learn(verdict: Verdict, report: InspectionReport) -> None:
     }
     if len(verdict.months) == 1:
         verdict.learned["period"] = next(iter(verdict.months))
+    if summary.first_date and summary.last_date:
+        verdict.dates = (summary.first_date.isoformat(), summary.last_date.isoformat())

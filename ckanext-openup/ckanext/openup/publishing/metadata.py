@@ -95,14 +95,18 @@ def resource_fields(monthly: MonthlyFile, country: str | None, link_url: str | N
     }
     if monthly.conforms_to:
         fields["conforms_to"] = monthly.conforms_to
-    template = _RESOURCE_DESCRIPTIONS.get("fi" if country == "FI" else "sv")
-    if template and monthly.period_start and monthly.period_end:
-        rows = f"{monthly.rows:,}".replace(",", " ")
-        fields["description"] = template.format(rows=rows, start=monthly.period_start, end=monthly.period_end)
+    if monthly.period_start and monthly.period_end:
+        fields["description"] = month_description(monthly.rows, monthly.period_start, monthly.period_end, country)
     if link_url:
         fields["url"] = link_url
         fields["url_type"] = ""  # a file that was uploaded before is now a link
     return fields
+
+
+def month_description(rows: int, start: str, end: str, country: str | None) -> str:
+    """A month file's one-sentence description, in the organisation's language: what it holds and when."""
+    template = _RESOURCE_DESCRIPTIONS["fi" if country == "FI" else "sv"]
+    return template.format(rows=f"{rows:,}".replace(",", " "), start=start, end=end)
 
 
 def linked_url(link_base: str, file_name: str) -> str:
