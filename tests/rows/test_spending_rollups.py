@@ -19,6 +19,9 @@ PER_FILE = {
     "_openup_spending_accounts": ", account",
     "_openup_spending_units": ", unit",
     "_openup_spending_suppliers": ", supplier_key, supplier_kind, supplier_name",
+    "_openup_spending_account_units": ", account, unit",
+    "_openup_spending_supplier_accounts": ", supplier_key, supplier_kind, supplier_name, account",
+    "_openup_spending_supplier_units": ", supplier_key, supplier_kind, supplier_name, unit",
 }
 
 
@@ -32,8 +35,10 @@ def assert_rollups_equal_rows() -> None:
     """Every rollup line equals the sum of the store rows it stands for, and no line is left over."""
     for table, columns in PER_FILE.items():
         keys = f"resource_id, organization_id, currency, year, month{columns}"
-        rolled = store(f"SELECT {keys}, {_MEASURES} FROM {table} ORDER BY {keys}")
-        summed = store(f"SELECT {keys}, {_SUMS} FROM _openup_spending GROUP BY {keys} ORDER BY {keys}")
+        number = ", supplier_number" if "supplier_key" in columns else ""
+        rolled = store(f"SELECT {keys}{number}, {_MEASURES} FROM {table} ORDER BY {keys}")
+        summed = store(f"SELECT {keys}{', max(supplier_number)' if number else ''}, {_SUMS} FROM _openup_spending "
+                       f"GROUP BY {keys} ORDER BY {keys}")
         assert rolled == summed, table
     keys = "organization_id, currency, year, supplier_key, supplier_kind, supplier_name"
     public = store(f"SELECT {keys}, supplier_number, {_MEASURES} FROM _openup_spending_public_suppliers "
@@ -55,6 +60,11 @@ def assert_rollups_equal_rows() -> None:
                    f"JOIN _openup_spending_sources src USING (resource_id, organization_id, currency) WHERE src.public "
                    f"GROUP BY {keys} ORDER BY {keys}")
     assert catalogue == summed
+    keys = "currency, supplier_key, supplier_kind"
+    every_year = store(f"SELECT {keys}, {_MEASURES} FROM _openup_spending_catalogue_supplier_totals ORDER BY {keys}")
+    summed = store(f"SELECT {keys}, {_SUMS} FROM _openup_spending JOIN _openup_spending_sources src "
+                   f"USING (resource_id, organization_id, currency) WHERE src.public GROUP BY {keys} ORDER BY {keys}")
+    assert every_year == summed
     directory = store("SELECT currency, supplier_key, name_search FROM _openup_supplier_directory "
                       "ORDER BY 1, 2, 3")
     names = store("SELECT DISTINCT currency, supplier_key, translate(lower(supplier_name), 'åäöáàâéèêëíïóôúüýæø', "
@@ -125,7 +135,7 @@ def test_rebuild_makes_damaged_rollups_equal_the_rows_again(dataset, sundsvall):
     upload_month(dataset, 4, month_text(4, 100))
     upload_month(dataset, 5, month_text(5, 60))  # two files per public line: subtracting a damaged one is no repair
     for table in (*PER_FILE, "_openup_spending_public_suppliers", "_openup_spending_catalogue_suppliers",
-                  "_openup_spending_public_supplier_totals"):
+                  "_openup_spending_public_supplier_totals", "_openup_spending_catalogue_supplier_totals"):
         store(f"UPDATE {table} SET amount = amount + 1, rows = rows + 1")
     rebuild_rows(sundsvall["name"])
     assert_rollups_equal_rows()
@@ -135,7 +145,8 @@ def test_store_from_before_the_rollups_gets_them_summed_on_first_use(dataset):
     upload_month(dataset, 5, month_text(5, 80))
     store("DROP TABLE " + ", ".join((*PER_FILE, "_openup_spending_public_suppliers",
                                      "_openup_spending_catalogue_suppliers", "_openup_supplier_directory",
-                                     "_openup_spending_public_files", "_openup_spending_public_supplier_totals")))
+                                     "_openup_spending_public_files", "_openup_spending_public_supplier_totals",
+                                     "_openup_spending_catalogue_supplier_totals")))
     upload_month(dataset, 6, month_text(6, 40))
     assert_rollups_equal_rows()
     assert public_supplier_total() == 120
