@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import ckan.plugins.toolkit as toolkit
 import pytest
+import sqlalchemy as sa
 
+from ckanext.openup.rows import spending_rollups
 from ckanext.openup.rows.rebuild import rebuild_rows
 from tests.rows.invoice_months import SUPPLIERS, month_text, replace_month, upload_month
 from tests.rows.test_spending_store import store
@@ -150,3 +154,33 @@ def test_store_from_before_the_rollups_gets_them_summed_on_first_use(dataset):
     upload_month(dataset, 6, month_text(6, 40))
     assert_rollups_equal_rows()
     assert public_supplier_total() == 120
+
+
+def test_two_loads_summing_a_suppliers_all_years_total_at_once_leave_one_total(dataset):
+    """Loads of different years take different year locks; the all-years totals they both sum stay one line each."""
+    upload_month(dataset, 4, month_text(4, 60))
+    engine = sa.create_engine(toolkit.config["ckan.datastore.write_url"], poolclass=sa.pool.NullPool)
+
+    def sum_all_years_totals(connection: sa.engine.Connection, year_before: int) -> None:
+        """The step every load ends with, for the same suppliers in the loaded year minus ``year_before``."""
+        spending_rollups._temporary_tables(connection)
+        connection.execute(sa.text("INSERT INTO openup_touched_keys SELECT DISTINCT currency, year - :before, "
+                                   "supplier_key FROM _openup_spending_catalogue_suppliers"), {"before": year_before})
+        spending_rollups._refresh_catalogue(connection)
+
+    def second_load() -> None:
+        with engine.begin() as connection:
+            sum_all_years_totals(connection, year_before=1)
+
+    try:
+        with engine.connect() as first:
+            with first.begin():
+                sum_all_years_totals(first, year_before=0)
+                second = threading.Thread(target=second_load)
+                second.start()
+                second.join(timeout=2)  # it waits for the first to commit
+            second.join(timeout=60)
+        assert not second.is_alive()
+    finally:
+        engine.dispose()
+    assert_rollups_equal_rows()

@@ -64,6 +64,7 @@ _RESUMS = ("sum(r.amount), sum(r.rows), sum(r.credit_amount), sum(r.credit_rows)
            "sum(r.redacted_rows)")
 _MEASURE_NAMES = ("amount", "rows", "credit_amount", "credit_rows", "redacted_amount", "redacted_rows")
 _YEAR_LOCK = "openup-spending-public-year:"
+_ALL_YEARS_LOCK = "openup-spending-public-all-years"
 _LINE = "organization_id, currency, year, supplier_key, supplier_kind, supplier_name"
 # A public line as its lookup index has it (rows without a date or key match each other): plain equalities on
 # these let a load's changes find their lines through the index instead of reading the table.
@@ -355,7 +356,9 @@ def _refresh_catalogue(connection: sa.engine.Connection) -> None:
             count(DISTINCT r.organization_id), {_RESUMS}
         FROM {PUBLIC_SUPPLIERS_TABLE} r JOIN openup_touched_suppliers t ON {_SAME_SUPPLIER.format('r')}
         GROUP BY r.currency, r.year, r.supplier_key, r.supplier_kind"""))
-    # Every year of the touched suppliers, added up from their catalogue lines (a few per supplier).
+    # Every year of the touched suppliers, added up from their catalogue lines (a few per supplier). Loads of
+    # other years change those lines too: one lock for all years, so each sums the others' committed lines.
+    connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:lock))"), {"lock": _ALL_YEARS_LOCK})
     same_key = "coalesce({0}.supplier_key, '') = coalesce(t.supplier_key, '') AND {0}.currency = t.currency"
     touched = "(SELECT DISTINCT currency, supplier_key FROM openup_touched_suppliers)"
     connection.execute(sa.text(f"DELETE FROM {CATALOGUE_TOTALS_TABLE} c USING {touched} t "
