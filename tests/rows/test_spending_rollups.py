@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import ckan.plugins.toolkit as toolkit
 import pytest
+import sqlalchemy as sa
 
+from ckanext.openup.rows import spending_rollups
 from ckanext.openup.rows.rebuild import rebuild_rows
 from tests.rows.invoice_months import SUPPLIERS, month_text, replace_month, upload_month
 from tests.rows.test_spending_store import store
@@ -19,6 +23,9 @@ PER_FILE = {
     "_openup_spending_accounts": ", account",
     "_openup_spending_units": ", unit",
     "_openup_spending_suppliers": ", supplier_key, supplier_kind, supplier_name",
+    "_openup_spending_account_units": ", account, unit",
+    "_openup_spending_supplier_accounts": ", supplier_key, supplier_kind, supplier_name, account",
+    "_openup_spending_supplier_units": ", supplier_key, supplier_kind, supplier_name, unit",
 }
 
 
@@ -32,8 +39,10 @@ def assert_rollups_equal_rows() -> None:
     """Every rollup line equals the sum of the store rows it stands for, and no line is left over."""
     for table, columns in PER_FILE.items():
         keys = f"resource_id, organization_id, currency, year, month{columns}"
-        rolled = store(f"SELECT {keys}, {_MEASURES} FROM {table} ORDER BY {keys}")
-        summed = store(f"SELECT {keys}, {_SUMS} FROM _openup_spending GROUP BY {keys} ORDER BY {keys}")
+        number = ", supplier_number" if "supplier_key" in columns else ""
+        rolled = store(f"SELECT {keys}{number}, {_MEASURES} FROM {table} ORDER BY {keys}")
+        summed = store(f"SELECT {keys}{', max(supplier_number)' if number else ''}, {_SUMS} FROM _openup_spending "
+                       f"GROUP BY {keys} ORDER BY {keys}")
         assert rolled == summed, table
     keys = "organization_id, currency, year, supplier_key, supplier_kind, supplier_name"
     public = store(f"SELECT {keys}, supplier_number, {_MEASURES} FROM _openup_spending_public_suppliers "
@@ -55,6 +64,11 @@ def assert_rollups_equal_rows() -> None:
                    f"JOIN _openup_spending_sources src USING (resource_id, organization_id, currency) WHERE src.public "
                    f"GROUP BY {keys} ORDER BY {keys}")
     assert catalogue == summed
+    keys = "currency, supplier_key, supplier_kind"
+    every_year = store(f"SELECT {keys}, {_MEASURES} FROM _openup_spending_catalogue_supplier_totals ORDER BY {keys}")
+    summed = store(f"SELECT {keys}, {_SUMS} FROM _openup_spending JOIN _openup_spending_sources src "
+                   f"USING (resource_id, organization_id, currency) WHERE src.public GROUP BY {keys} ORDER BY {keys}")
+    assert every_year == summed
     directory = store("SELECT currency, supplier_key, name_search FROM _openup_supplier_directory "
                       "ORDER BY 1, 2, 3")
     names = store("SELECT DISTINCT currency, supplier_key, translate(lower(supplier_name), 'åäöáàâéèêëíïóôúüýæø', "
@@ -125,7 +139,7 @@ def test_rebuild_makes_damaged_rollups_equal_the_rows_again(dataset, sundsvall):
     upload_month(dataset, 4, month_text(4, 100))
     upload_month(dataset, 5, month_text(5, 60))  # two files per public line: subtracting a damaged one is no repair
     for table in (*PER_FILE, "_openup_spending_public_suppliers", "_openup_spending_catalogue_suppliers",
-                  "_openup_spending_public_supplier_totals"):
+                  "_openup_spending_public_supplier_totals", "_openup_spending_catalogue_supplier_totals"):
         store(f"UPDATE {table} SET amount = amount + 1, rows = rows + 1")
     rebuild_rows(sundsvall["name"])
     assert_rollups_equal_rows()
@@ -135,7 +149,38 @@ def test_store_from_before_the_rollups_gets_them_summed_on_first_use(dataset):
     upload_month(dataset, 5, month_text(5, 80))
     store("DROP TABLE " + ", ".join((*PER_FILE, "_openup_spending_public_suppliers",
                                      "_openup_spending_catalogue_suppliers", "_openup_supplier_directory",
-                                     "_openup_spending_public_files", "_openup_spending_public_supplier_totals")))
+                                     "_openup_spending_public_files", "_openup_spending_public_supplier_totals",
+                                     "_openup_spending_catalogue_supplier_totals")))
     upload_month(dataset, 6, month_text(6, 40))
     assert_rollups_equal_rows()
     assert public_supplier_total() == 120
+
+
+def test_two_loads_summing_a_suppliers_all_years_total_at_once_leave_one_total(dataset):
+    """Loads of different years take different year locks; the all-years totals they both sum stay one line each."""
+    upload_month(dataset, 4, month_text(4, 60))
+    engine = sa.create_engine(toolkit.config["ckan.datastore.write_url"], poolclass=sa.pool.NullPool)
+
+    def sum_all_years_totals(connection: sa.engine.Connection, year_before: int) -> None:
+        """The step every load ends with, for the same suppliers in the loaded year minus ``year_before``."""
+        spending_rollups._temporary_tables(connection)
+        connection.execute(sa.text("INSERT INTO openup_touched_keys SELECT DISTINCT currency, year - :before, "
+                                   "supplier_key FROM _openup_spending_catalogue_suppliers"), {"before": year_before})
+        spending_rollups._refresh_catalogue(connection)
+
+    def second_load() -> None:
+        with engine.begin() as connection:
+            sum_all_years_totals(connection, year_before=1)
+
+    try:
+        with engine.connect() as first:
+            with first.begin():
+                sum_all_years_totals(first, year_before=0)
+                second = threading.Thread(target=second_load)
+                second.start()
+                second.join(timeout=2)  # it waits for the first to commit
+            second.join(timeout=60)
+        assert not second.is_alive()
+    finally:
+        engine.dispose()
+    assert_rollups_equal_rows()

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import ckan.plugins.toolkit as toolkit
 import pytest
+import sqlalchemy as sa
 
+from ckanext.openup.spending import queries
 from tests.spending.spending_data import datastore_total, finnish_month, swedish_month, upload_file
 from tests.supplier_invoices import create_supplier_invoice, sysadmin_context
 
@@ -147,3 +149,30 @@ def test_figures_follow_a_dataset_made_private_and_a_deleted_month_at_once(sunds
     assert Decimal(answer["total"]) == datastore_total([february["id"]])
     toolkit.get_action("package_patch")(sysadmin_context(), {"id": dataset["id"], "private": True})
     assert spending(organization="sundsvall")["invoices"] == 0
+
+
+def test_every_filter_and_grouping_answers_as_the_rows_do(empty_spending_store, sundsvall, monkeypatch):
+    """The rollup a question is read from (two filters at once, every year of the catalogue) changes no answer."""
+    dataset = create_supplier_invoice(sundsvall, year=2025, resources=[])
+    for month in (1, 2):
+        upload_file(dataset, month, swedish_month(month, 300, seed=month))
+    with queries.store_connection() as connection:
+        supplier, account, unit = connection.execute(sa.text(
+            "SELECT supplier_key, account, unit FROM _openup_spending WHERE supplier_key IS NOT NULL "
+            "GROUP BY 1, 2, 3 ORDER BY count(*) DESC, 1, 2, 3 LIMIT 1")).one()
+        organisation = sundsvall["id"]
+        questions = [queries.SpendingFilters(**filters) for filters in (
+            {}, {"currency": "SEK"}, {"organization_id": organisation, "year": 2025},
+            {"supplier_key": supplier}, {"supplier_key": supplier, "year": 2025, "organization_id": organisation},
+            {"account": account, "organization_id": organisation, "year": 2025, "month": 2},
+            {"unit": unit, "organization_id": organisation, "year": 2025}, {"account": account, "unit": unit},
+            {"supplier_key": supplier, "account": account}, {"supplier_key": supplier, "unit": unit})]
+
+        def answers() -> list[queries.Spending]:
+            return [queries.spending(connection, filters, group_by)
+                    for filters in questions for group_by in (None, *queries.GROUP_BY)]
+
+        from_rollups = answers()
+        monkeypatch.setattr(queries, "_TABLES", (queries._ROWS,))
+        monkeypatch.setattr(queries, "_ranked", lambda filters, table: None)
+        assert from_rollups == answers()

@@ -25,8 +25,13 @@ MONTHS_TABLE = "_openup_spending_months"
 ACCOUNTS_TABLE = "_openup_spending_accounts"
 UNITS_TABLE = "_openup_spending_units"
 SUPPLIERS_TABLE = "_openup_spending_suppliers"
+ACCOUNT_UNITS_TABLE = "_openup_spending_account_units"
+SUPPLIER_ACCOUNTS_TABLE = "_openup_spending_supplier_accounts"
+SUPPLIER_UNITS_TABLE = "_openup_spending_supplier_units"
 PUBLIC_SUPPLIERS_TABLE = "_openup_spending_public_suppliers"
 CATALOGUE_SUPPLIERS_TABLE = "_openup_spending_catalogue_suppliers"
+# One line per currency and supplier over every year (the catalogue's lines added up), ranked by amount.
+CATALOGUE_TOTALS_TABLE = "_openup_spending_catalogue_supplier_totals"
 DIRECTORY_TABLE = "_openup_supplier_directory"
 # Per-file rollup -> the columns it keeps beside the file, organisation, currency and month.
 PER_FILE = {
@@ -34,14 +39,19 @@ PER_FILE = {
     ACCOUNTS_TABLE: ("account",),
     UNITS_TABLE: ("unit",),
     SUPPLIERS_TABLE: ("supplier_key", "supplier_kind", "supplier_name"),
+    # Two filters at once: an account's units, a supplier's accounts or units (and an account's or unit's
+    # suppliers), so the supplier page and a filtered organisation page never read the rows.
+    ACCOUNT_UNITS_TABLE: ("account", "unit"),
+    SUPPLIER_ACCOUNTS_TABLE: ("supplier_key", "supplier_kind", "supplier_name", "account"),
+    SUPPLIER_UNITS_TABLE: ("supplier_key", "supplier_kind", "supplier_name", "unit"),
 }
 PUBLIC_FILES_TABLE = "_openup_spending_public_files"
 # One line per organisation, year and supplier (name variants added up), ranked by an index on the amount.
 SUPPLIER_TOTALS_TABLE = "_openup_spending_public_supplier_totals"
 TABLES = (*PER_FILE, PUBLIC_SUPPLIERS_TABLE, CATALOGUE_SUPPLIERS_TABLE, DIRECTORY_TABLE, PUBLIC_FILES_TABLE,
-          SUPPLIER_TOTALS_TABLE)
+          SUPPLIER_TOTALS_TABLE, CATALOGUE_TOTALS_TABLE)
 _PUBLIC_TABLES = (PUBLIC_SUPPLIERS_TABLE, SUPPLIER_TOTALS_TABLE, CATALOGUE_SUPPLIERS_TABLE, DIRECTORY_TABLE,
-                  PUBLIC_FILES_TABLE)
+                  PUBLIC_FILES_TABLE, CATALOGUE_TOTALS_TABLE)
 # The vowels people type with or without their marks fold to one letter, so "leverantor" finds "Leverantör".
 MARKED = "åäöáàâéèêëíïóôúüýæø"
 FOLDED = "aaoaaaeeeeiioouuyao"
@@ -54,6 +64,7 @@ _RESUMS = ("sum(r.amount), sum(r.rows), sum(r.credit_amount), sum(r.credit_rows)
            "sum(r.redacted_rows)")
 _MEASURE_NAMES = ("amount", "rows", "credit_amount", "credit_rows", "redacted_amount", "redacted_rows")
 _YEAR_LOCK = "openup-spending-public-year:"
+_ALL_YEARS_LOCK = "openup-spending-public-all-years"
 _LINE = "organization_id, currency, year, supplier_key, supplier_kind, supplier_name"
 # A public line as its lookup index has it (rows without a date or key match each other): plain equalities on
 # these let a load's changes find their lines through the index instead of reading the table.
@@ -72,13 +83,19 @@ def create_statements() -> list[str]:
     statements = []
     for table, columns in PER_FILE.items():
         extra = "".join(f", {column} text" for column in columns)
-        if table == SUPPLIERS_TABLE:
+        if "supplier_key" in columns:
             extra += ", supplier_number text"
         statements += [
             f"CREATE TABLE IF NOT EXISTS {table} (resource_id text NOT NULL, organization_id text NOT NULL, "
             f"currency text NOT NULL, year smallint, month smallint{extra}, {_MEASURES})",
             f"CREATE INDEX IF NOT EXISTS {table}_resource ON {table} (resource_id)",
             f"CREATE INDEX IF NOT EXISTS {table}_period ON {table} (organization_id, year, month)",
+        ]
+    for table, column in ((SUPPLIER_ACCOUNTS_TABLE, "account"), (SUPPLIER_UNITS_TABLE, "unit")):
+        statements += [  # one supplier's accounts or units; one organisation's year of an account or unit
+            f"CREATE INDEX IF NOT EXISTS {table}_supplier ON {table} (supplier_key, organization_id, year) "
+            "WHERE supplier_key IS NOT NULL",
+            f"CREATE INDEX IF NOT EXISTS {table}_{column} ON {table} (organization_id, year, {column}, month)",
         ]
     statements += [
         f"CREATE INDEX IF NOT EXISTS {SUPPLIERS_TABLE}_supplier ON {SUPPLIERS_TABLE} (supplier_key) "
@@ -107,6 +124,12 @@ def create_statements() -> list[str]:
         "(coalesce(supplier_key, ''), currency, coalesce(year, 0))",
         f"CREATE INDEX IF NOT EXISTS {CATALOGUE_SUPPLIERS_TABLE}_rank ON {CATALOGUE_SUPPLIERS_TABLE} "
         "(year, amount DESC)",
+        f"""CREATE TABLE IF NOT EXISTS {CATALOGUE_TOTALS_TABLE} (currency text NOT NULL, supplier_key text,
+            supplier_kind text NOT NULL, {_MEASURES})""",
+        f"CREATE INDEX IF NOT EXISTS {CATALOGUE_TOTALS_TABLE}_line ON {CATALOGUE_TOTALS_TABLE} "
+        "(coalesce(supplier_key, ''), currency)",
+        f"CREATE INDEX IF NOT EXISTS {CATALOGUE_TOTALS_TABLE}_rank ON {CATALOGUE_TOTALS_TABLE} "
+        "(currency, amount DESC)",
         f"""CREATE TABLE IF NOT EXISTS {SUPPLIER_TOTALS_TABLE} (organization_id text NOT NULL,
             currency text NOT NULL, year smallint, supplier_key text, supplier_kind text NOT NULL, {_MEASURES})""",
         f"CREATE INDEX IF NOT EXISTS {SUPPLIER_TOTALS_TABLE}_line ON {SUPPLIER_TOTALS_TABLE} "
@@ -158,7 +181,7 @@ def refill(connection: sa.engine.Connection, spending_table: str, resource_ids: 
         _take_out(connection, ids)
     for table, columns in PER_FILE.items():
         keys = "resource_id, organization_id, currency, year, month" + "".join(f", {c}" for c in columns)
-        number = ", supplier_number" if table == SUPPLIERS_TABLE else ""
+        number = ", supplier_number" if "supplier_key" in columns else ""
         connection.execute(sa.text(f"DELETE FROM {table} WHERE {scope}"), {"ids": ids})
         connection.execute(sa.text(
             f"INSERT INTO {table} ({keys}{number}, amount, rows, credit_amount, credit_rows, redacted_amount, "
@@ -333,6 +356,18 @@ def _refresh_catalogue(connection: sa.engine.Connection) -> None:
             count(DISTINCT r.organization_id), {_RESUMS}
         FROM {PUBLIC_SUPPLIERS_TABLE} r JOIN openup_touched_suppliers t ON {_SAME_SUPPLIER.format('r')}
         GROUP BY r.currency, r.year, r.supplier_key, r.supplier_kind"""))
+    # Every year of the touched suppliers, added up from their catalogue lines (a few per supplier). Loads of
+    # other years change those lines too: one lock for all years, so each sums the others' committed lines.
+    connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:lock))"), {"lock": _ALL_YEARS_LOCK})
+    same_key = "coalesce({0}.supplier_key, '') = coalesce(t.supplier_key, '') AND {0}.currency = t.currency"
+    touched = "(SELECT DISTINCT currency, supplier_key FROM openup_touched_suppliers)"
+    connection.execute(sa.text(f"DELETE FROM {CATALOGUE_TOTALS_TABLE} c USING {touched} t "
+                               f"WHERE {same_key.format('c')}"))
+    connection.execute(sa.text(f"""
+        INSERT INTO {CATALOGUE_TOTALS_TABLE} (currency, supplier_key, supplier_kind, {', '.join(_MEASURE_NAMES)})
+        SELECT r.currency, r.supplier_key, r.supplier_kind, {_RESUMS}
+        FROM {CATALOGUE_SUPPLIERS_TABLE} r JOIN {touched} t ON {same_key.format('r')}
+        GROUP BY r.currency, r.supplier_key, r.supplier_kind"""))
     connection.execute(sa.text(f"""DELETE FROM {DIRECTORY_TABLE} d USING openup_touched_suppliers t
         WHERE d.currency = t.currency AND d.supplier_key = t.supplier_key"""))
     connection.execute(sa.text(f"""

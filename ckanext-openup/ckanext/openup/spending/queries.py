@@ -176,11 +176,17 @@ _TABLES = (
     _Table(spending_rollups.MONTHS_TABLE, _PERIOD, _PER_FILE_GROUPS),
     _Table(spending_rollups.ACCOUNTS_TABLE, _PERIOD | {"account"}, _PER_FILE_GROUPS | {"account"}),
     _Table(spending_rollups.UNITS_TABLE, _PERIOD | {"unit"}, _PER_FILE_GROUPS | {"unit"}),
+    _Table(spending_rollups.ACCOUNT_UNITS_TABLE, _PERIOD | {"account", "unit"},
+           _PER_FILE_GROUPS | {"account", "unit"}),
     _Table(spending_rollups.CATALOGUE_SUPPLIERS_TABLE, frozenset({"year", "currency", "supplier_key"}),
            frozenset({"supplier"}), per_file=False),
     _Table(spending_rollups.PUBLIC_SUPPLIERS_TABLE, frozenset({"organization_id", "year", "currency", "supplier_key"}),
            frozenset({"supplier"}), per_file=False),
     _Table(spending_rollups.SUPPLIERS_TABLE, _PERIOD | {"supplier_key"}, _PER_FILE_GROUPS | {"supplier"}),
+    _Table(spending_rollups.SUPPLIER_ACCOUNTS_TABLE, _PERIOD | {"supplier_key", "account"},
+           _PER_FILE_GROUPS | {"supplier", "account"}),
+    _Table(spending_rollups.SUPPLIER_UNITS_TABLE, _PERIOD | {"supplier_key", "unit"},
+           _PER_FILE_GROUPS | {"supplier", "unit"}),
     _ROWS,
 )
 
@@ -233,14 +239,22 @@ def spending(connection: sa.engine.Connection, filters: SpendingFilters, group_b
 def _ranked(filters: SpendingFilters, table: _Table) -> str | None:
     """The table holding one line per supplier group of ``filters``, ranked by amount, if there is one.
 
-    An organisation's year: its supplier totals; a year of the catalogue: the catalogue's lines.
+    An organisation's year: its supplier totals; a year of the catalogue: the catalogue's lines; every year
+    of the catalogue: the catalogue's supplier totals.
     """
-    if filters.year is None or filters.month is not None or filters.used() & {"supplier_key", "account", "unit"}:
+    if filters.month is not None or filters.used() & {"supplier_key", "account", "unit"}:
         return None
+    if filters.year is None:
+        return spending_rollups.CATALOGUE_TOTALS_TABLE if filters.organization_id is None else None
     if filters.organization_id is not None:
         return spending_rollups.SUPPLIER_TOTALS_TABLE
     return spending_rollups.CATALOGUE_SUPPLIERS_TABLE if table.name == spending_rollups.CATALOGUE_SUPPLIERS_TABLE \
         else None
+
+
+# Where the names and numbers of a ranked table's suppliers are (the ranked totals add name variants up).
+_NAMES_OF = {spending_rollups.SUPPLIER_TOTALS_TABLE: spending_rollups.PUBLIC_SUPPLIERS_TABLE,
+             spending_rollups.CATALOGUE_TOTALS_TABLE: spending_rollups.CATALOGUE_SUPPLIERS_TABLE}
 
 
 def _largest_suppliers(connection: sa.engine.Connection, filters: SpendingFilters, limit: int) -> Spending:
@@ -257,8 +271,7 @@ def _largest_suppliers(connection: sa.engine.Connection, filters: SpendingFilter
     top = connection.execute(sa.text(
         f"SELECT sp.supplier_key, sp.supplier_kind, sp.amount, sp.rows FROM \"{ranked}\" sp WHERE {where} "
         "ORDER BY sp.amount DESC, sp.supplier_key NULLS LAST LIMIT :limit"), {**parameters, "limit": limit}).all()
-    labels_of = spending_rollups.PUBLIC_SUPPLIERS_TABLE if ranked == spending_rollups.SUPPLIER_TOTALS_TABLE \
-        else ranked
+    labels_of = _NAMES_OF.get(ranked, ranked)
     # Keyed suppliers through the supplier index; the few groups without a key (kind "redacted", "none") apart.
     keys = [row.supplier_key for row in top if row.supplier_key is not None]
     kinds = [row.supplier_kind for row in top if row.supplier_key is None]
@@ -344,7 +357,7 @@ def search_suppliers(connection: sa.engine.Connection, text: str, limit: int = 2
 
     Names are compared without case, vowel marks (å, ä, ö) or company forms ("AB", "Oy"), so "Skolmat Nord"
     finds "SKOLMAT NORD AB" and "Skolmat-Nörd Ab". A supplier found by one of its names counts with all its
-    public rows. Read from the supplier directory and the public supplier rollups.
+    public rows. Read from the supplier directory and the catalogue's supplier totals over every year.
     """
     key = supplier_key_from_number(text)
     if key is not None:
@@ -357,9 +370,9 @@ def search_suppliers(connection: sa.engine.Connection, text: str, limit: int = 2
         parameters = {f"word{index}": _name_pattern(word) for index, word in enumerate(words)}
     found = connection.execute(sa.text(
         f"WITH matched AS (SELECT DISTINCT currency, supplier_key FROM {spending_rollups.DIRECTORY_TABLE} d "
-        f"WHERE {condition}) SELECT c.supplier_key, c.currency, sum(c.amount), sum(c.rows)::bigint "
-        f"FROM {spending_rollups.CATALOGUE_SUPPLIERS_TABLE} c JOIN matched USING (currency, supplier_key) "
-        "GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT :limit"), {**parameters, "limit": limit}).all()
+        f"WHERE {condition}) SELECT c.supplier_key, c.currency, c.amount, c.rows "
+        f"FROM {spending_rollups.CATALOGUE_TOTALS_TABLE} c JOIN matched USING (currency, supplier_key) "
+        "ORDER BY 3 DESC, 1 LIMIT :limit"), {**parameters, "limit": limit}).all()
     # Names and buyers over every year, for the few suppliers shown.
     details = {(key, currency): (name, buyers) for key, currency, name, buyers in connection.execute(sa.text(
         "SELECT supplier_key, currency, max(supplier_name), count(DISTINCT organization_id) "
