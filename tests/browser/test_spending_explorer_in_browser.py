@@ -18,6 +18,7 @@ from selenium.webdriver.common.keys import Keys
 
 from ckanext.openup.demo.invoices import month_csv
 from ckanext.openup.demo.seed import municipalities
+from ckanext.openup.publishing.metadata import dataset_name
 from tests.browser.chromium import ARTIFACTS, require_chromium
 from tests.live_ckan import LiveCkan
 
@@ -47,7 +48,8 @@ def demo(site):
         site.action("organization_create", **{key: value for key, value in organisation.items()
                                                if key not in ("dataset", "ledger")})
         spec = organisation["dataset"]
-        dataset = site.action("package_create", type="supplier-invoices", name=spec["name"],
+        name = dataset_name(organisation["name"], YEAR, organisation["country"])
+        dataset = site.action("package_create", type="supplier-invoices", name=name,
                               owner_org=organisation["name"], title_translated=spec["title"],
                               notes_translated=spec["notes"], year=YEAR, license_id="cc-zero", resources=[])
         months[organisation["name"]] = [_upload(site, dataset, organisation, month) for month in MONTHS]
