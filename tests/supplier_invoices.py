@@ -95,3 +95,14 @@ def supplier_invoice(organisation: dict[str, Any], year: int = 2025, **overrides
 
 def create_supplier_invoice(organisation: dict[str, Any], **overrides: Any) -> dict[str, Any]:
     return toolkit.get_action("package_create")(sysadmin_context(), supplier_invoice(organisation, **overrides))
+
+
+def sundsvall_editor_with_dataset(year: int) -> dict[str, Any]:
+    """An editor of Sundsvall with an API token, and the organisation's dataset for ``year`` (no months yet)."""
+    sundsvall = create_organisation(SUNDSVALL)
+    user = factories.User()
+    toolkit.get_action("organization_member_create")(
+        {"ignore_auth": True}, {"id": sundsvall["id"], "username": user["name"], "role": "editor"}
+    )
+    dataset = create_supplier_invoice(sundsvall, year=year, resources=[])
+    return {"dataset": dataset, "headers": {"Authorization": factories.APIToken(user=user["name"])["token"]}}

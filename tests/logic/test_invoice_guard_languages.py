@@ -13,10 +13,9 @@ import ckan.plugins.toolkit as toolkit
 import polib
 import pytest
 from bs4 import BeautifulSoup
-from ckan.tests import factories
 
 from tests.logic.test_invoice_guard import YEAR, files_holding, january, upload, with_personnummer
-from tests.supplier_invoices import SUNDSVALL, create_organisation, create_supplier_invoice
+from tests.supplier_invoices import sundsvall_editor_with_dataset
 
 I18N = Path(__file__).parents[2] / "ckanext-openup" / "ckanext" / "openup" / "i18n"
 PERSONNUMMER = "811218-9876"  # a test number with a valid check digit, not a real person
@@ -31,14 +30,7 @@ REFUSALS = [
 
 @pytest.fixture
 def publisher():
-    """An editor of Sundsvall with an API token, and the organisation's dataset for the year (no months yet)."""
-    sundsvall = create_organisation(SUNDSVALL)
-    user = factories.User()
-    toolkit.get_action("organization_member_create")(
-        {"ignore_auth": True}, {"id": sundsvall["id"], "username": user["name"], "role": "editor"}
-    )
-    dataset = create_supplier_invoice(sundsvall, year=YEAR, resources=[])
-    return {"dataset": dataset, "headers": {"Authorization": factories.APIToken(user=user["name"])["token"]}}
+    return sundsvall_editor_with_dataset(YEAR)
 
 
 def raw_export() -> tuple[io.BytesIO, str]:

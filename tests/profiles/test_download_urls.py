@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import ckan.plugins.toolkit as toolkit
 import pytest
 import rdflib
-from ckan.tests import factories
 
 from tests.logic.test_invoice_guard import YEAR, january
-from tests.supplier_invoices import SUNDSVALL, create_organisation, create_supplier_invoice
+from tests.supplier_invoices import sundsvall_editor_with_dataset
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 LOCALE_PREFIXES = ("/sv/", "/fi/", "/en/")
@@ -16,14 +14,7 @@ LOCALE_PREFIXES = ("/sv/", "/fi/", "/en/")
 
 @pytest.fixture
 def publisher():
-    """An editor of Sundsvall with an API token, and the organisation's dataset for the year (no months yet)."""
-    sundsvall = create_organisation(SUNDSVALL)
-    user = factories.User()
-    toolkit.get_action("organization_member_create")(
-        {"ignore_auth": True}, {"id": sundsvall["id"], "username": user["name"], "role": "editor"}
-    )
-    dataset = create_supplier_invoice(sundsvall, year=YEAR, resources=[])
-    return {"dataset": dataset, "headers": {"Authorization": factories.APIToken(user=user["name"])["token"]}}
+    return sundsvall_editor_with_dataset(YEAR)
 
 
 def upload_from_the_form(app, publisher, locale: str) -> None:
