@@ -5,6 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# CKAN's own search tests against openup_search: the backend's conformance, not Solr's.
+pytestmark = [pytest.mark.openup_search_internal]
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

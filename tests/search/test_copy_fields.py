@@ -25,7 +25,7 @@ def test_autocomplete_finds_a_dataset_by_part_of_its_name():
 def test_ngram_words_outside_two_to_ten_characters_match_nothing():
     connection = backend.make_connection()
     connection.add([{"index_id": "x", "site_id": "test.ckan.net", "id": "x", "name": "x",
-                     "title": "Leverantörsfakturor"}])
+                     "title": "Leverantörsfakturor"}], commit=True)
     assert connection.search(q='title_ngram:"fakturor"').hits == 1
     assert connection.search(q='title_ngram:"leverantörsfakturor"').hits == 0  # 19 characters
     assert connection.search(q='title_ngram:"f"').hits == 0
@@ -34,6 +34,6 @@ def test_ngram_words_outside_two_to_ten_characters_match_nothing():
 def test_urls_field_collects_the_dataset_and_resource_urls():
     connection = backend.make_connection()
     connection.add([{"index_id": "x", "site_id": "test.ckan.net", "id": "x", "name": "x",
-                     "url": "https://example.org/a", "res_url": ["https://data.example.com/b.csv"]}])
+                     "url": "https://example.org/a", "res_url": ["https://data.example.com/b.csv"]}], commit=True)
     assert connection.search(q="urls:example.org").hits == 1
     assert connection.search(q="urls:data.example.com").hits == 1

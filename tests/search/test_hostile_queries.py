@@ -208,7 +208,8 @@ def call_search(app, **params: str):
 
 # -- properties ------------------------------------------------------------------------------------
 
-pytestmark = [pytest.mark.usefixtures("catalogue", "with_plugins")]
+# Reads openup_search's own table (injection must leave it intact).
+pytestmark = [pytest.mark.openup_search_internal, pytest.mark.usefixtures("catalogue", "with_plugins")]
 
 
 @settings(HOSTILE, max_examples=220)

@@ -20,6 +20,7 @@ def found_names(**params):
     return sorted(dataset["name"] for dataset in result["results"])
 
 
+@pytest.mark.openup_search_internal
 def test_search_works_again_after_the_database_is_reset():
     factories.Dataset(name="before-reset")
     model.repo.clean_db()  # drops every table, the index table too, as `ckan db clean` does
@@ -38,6 +39,7 @@ def test_search_index_rebuild_restores_every_dataset(cli, ckan_config):
     assert found_names() == ["badplatser", "kommunens-fakturor"]
 
 
+@pytest.mark.openup_search_internal
 def test_migration_is_idempotent_and_records_the_schema_version():
     store = backend.store()
     store.migrate()
@@ -53,6 +55,7 @@ def test_finnish_text_search_language_stems_finnish_words():
     assert found_names(q="ostolasku") == ["tampere"]
 
 
+@pytest.mark.openup_search_internal
 @pytest.mark.ckan_config("ckan.plugins", "")
 def test_without_the_plugin_or_forcing_ckan_keeps_its_solr_connection(monkeypatch):
     monkeypatch.setattr(backend, "_forced", False)

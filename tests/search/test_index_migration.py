@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from ckanext.openup.search import backend, store
 from ckanext.openup.search.connection import PostgresSearchConnection
 
-pytestmark = [pytest.mark.usefixtures("clean_index")]
+# openup_search's table and its migrations.
+pytestmark = [pytest.mark.openup_search_internal, pytest.mark.usefixtures("clean_index")]
 
 
 def test_table_of_the_first_version_is_migrated_on_first_use():

@@ -5,7 +5,8 @@ from ckan.lib.search.common import SearchQueryError
 
 from ckanext.openup.search import backend
 
-pytestmark = [pytest.mark.usefixtures("clean_index")]
+# openup_search's connection and query compiler, called directly.
+pytestmark = [pytest.mark.openup_search_internal, pytest.mark.usefixtures("clean_index")]
 
 
 @pytest.fixture

@@ -86,3 +86,33 @@ def rebuild(organisation: str | None) -> None:
         click.echo(f"not loaded (previous rows kept): resource {resource_id}: {reason}", err=True)
     if report.refused:
         sys.exit(1)
+
+
+@openup_admin.command("solr-schema")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the schema to this file instead of printing it.")
+def solr_schema(output: str | None) -> None:
+    """CKAN's Solr schema.xml plus Swedish, Finnish and English analysis of this extension's texts.
+
+    The languages are those of ckanext.openup.search.languages. Install the file as the core's or
+    collection's schema.xml (docs/administrators-guide.md, "Search on Solr"), then rebuild the index.
+
+    \b
+    Example:
+      ckan -c /etc/ckan/ckan.ini openup solr-schema --output /var/solr/data/ckan/conf/schema.xml
+      ckan -c /etc/ckan/ckan.ini search-index rebuild
+    """
+    from pathlib import Path
+
+    import ckan
+
+    from ckanext.openup.search.backend import languages
+    from ckanext.openup.solr_schema import openup_schema
+
+    ckan_schema = Path(ckan.__file__).parent / "config" / "solr" / "schema.xml"
+    schema = openup_schema(ckan_schema.read_text(encoding="utf-8"), languages())
+    if output:
+        Path(output).write_text(schema, encoding="utf-8")
+        click.echo(f"wrote {output} (languages: {', '.join(languages())})", err=True)
+    else:
+        click.echo(schema, nl=False)

@@ -8,7 +8,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.openup import admin_cli, form_helpers, helpers, organisations, request_guard, views
+from ckanext.openup import admin_cli, form_helpers, helpers, organisations, request_guard, solr_schema, views
 from ckanext.openup.invoice_guard import hooks as invoice_guard
 from ckanext.openup.invoice_guard import packages as invoice_guard_packages
 from ckanext.openup.logic import get_validators
@@ -102,7 +102,16 @@ class OpenUpPlugin(plugins.SingletonPlugin):
 
     # Searching for a supplier finds the years whose rows mention it; keywords are tags to facet on.
     def before_dataset_index(self, pkg_dict: dict) -> dict:
-        return keyword_tags.add_keyword_tags(invoice_row_search.add_supplier_text(pkg_dict))
+        pkg_dict = keyword_tags.add_keyword_tags(invoice_row_search.add_supplier_text(pkg_dict))
+        if backend.is_active():
+            return pkg_dict
+        # On Solr, each language's text goes to its stemmed field (the schema of `ckan openup solr-schema`).
+        return solr_schema.add_language_texts(pkg_dict, backend.languages(), backend.default_language_code())
+
+    def before_dataset_search(self, search_params: dict) -> dict:
+        if backend.is_active():
+            return search_params
+        return solr_schema.add_language_query_fields(search_params, backend.languages())
 
     def get_commands(self) -> list:
         return [admin_cli.openup_admin]

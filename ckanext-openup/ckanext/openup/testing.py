@@ -23,6 +23,8 @@ HOME_VARIABLE = "OPENUP_HOME"
 SOLR_URL_VARIABLE = "OPENUP_TEST_SOLR_URL"
 # Marks the tests of openup_search's own tables and modules; the Solr leg deselects them.
 BACKEND_INTERNAL_MARKER = "openup_search_internal"
+# Marks the Solr leg's own set-up tests (tests/solr); the default leg deselects them.
+SOLR_LEG_MARKER = "solr_leg"
 
 
 def openup_home() -> Path:
@@ -45,6 +47,7 @@ def search_plugins(plugins: str) -> str:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{BACKEND_INTERNAL_MARKER}: reads openup_search's own tables or modules (not on the Solr leg)")
+    config.addinivalue_line("markers", f"{SOLR_LEG_MARKER}: the Solr leg's own set-up (only on the Solr leg)")
     use_datastore(use_embedded("openup_test", openup_home()))
     use_private_redis(openup_home() / "test-redis")
     os.environ.setdefault("CKAN_STORAGE_PATH", str(openup_home() / "test-storage"))
@@ -60,3 +63,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"search backend: {'Solr at ' + solr if (solr := solr_url()) else 'openup_search (PostgreSQL)'}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect (not skip) what belongs to the other backend: each leg reports only what it ran."""
+    other_leg = BACKEND_INTERNAL_MARKER if solr_url() else SOLR_LEG_MARKER
+    deselected = [item for item in items if item.get_closest_marker(other_leg)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(other_leg)]

@@ -95,6 +95,11 @@ def languages() -> dict[str, str]:
     return {code: configuration for code, _, configuration in pairs if code and configuration}
 
 
+def default_language_code() -> str:
+    """The language code (``sv``) whose configuration stems text that does not say its language, or ""."""
+    return next((code for code, configuration in languages().items() if configuration == language()), "")
+
+
 def make_connection(decode_dates: bool = True) -> Any:
     if not is_active():
         return _solr_make_connection(decode_dates)
