@@ -23,7 +23,7 @@ import requests
 
 from ckanext.openup.demo.processes import ChildProcesses
 from ckanext.openup.embedded_db import URL_VARIABLE, drop_sibling_database, sibling_database
-from ckanext.openup.testing import openup_home
+from ckanext.openup.testing import openup_home, search_plugins
 
 CKAN = str(Path(sys.executable).with_name("ckan"))
 
@@ -127,8 +127,8 @@ class LiveCkan:
     def _write_config(self, config_file: Path, database: str) -> None:
         url = sibling_database(os.environ[URL_VARIABLE], database)
         config_file.write_text(_CONFIG.format(
-            name=self.name, database_url=url.replace("%", "%%"), site_url=self.url, plugins=self.plugins,
-            storage=self.workdir / "storage", extra=self.extra_config,
+            name=self.name, database_url=url.replace("%", "%%"), site_url=self.url,
+            plugins=search_plugins(self.plugins), storage=self.workdir / "storage", extra=self.extra_config,
         ), encoding="utf-8")
 
     def ckan(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -190,7 +190,8 @@ _SESSION = os.environ.setdefault(SESSION_VARIABLE, f"{os.getpid()}-{time.time_ns
 
 def prepared_database(plugins: str) -> str:
     """A database with CKAN's tables for ``plugins`` and a sysadmin ``admin`` with a token; made once a session."""
-    database = f"openup_live_prepared_{hashlib.sha256(plugins.encode()).hexdigest()[:12]}"
+    digest = hashlib.sha256(search_plugins(plugins).encode()).hexdigest()[:12]
+    database = f"openup_live_prepared_{digest}"
     preparing = LiveCkan(database.removeprefix("openup_live_"), plugins)
     record = preparing.workdir / "prepared.json"
     if _prepared_in_this_session(record):
