@@ -26,7 +26,8 @@ demo: $(INSTALLED)
 	$(VENV)/bin/openup demo
 
 ## test: lint, then the test legs of tests/legs.py one after the other (A: CKAN 2.12 + openup_search, the whole
-## suite; B: CKAN 2.11, the whole suite), ending with one line per leg; LEGS=A runs one leg.
+## suite; B: CKAN 2.11 + Solr, the whole suite; C: CKAN 2.12 + SolrCloud, a subset), ending with one line per
+## leg; LEGS=A runs one leg.
 ## CKAN=2.11 (or CKAN=2.12): the whole suite on that CKAN version alone, in its own virtual environment.
 ifeq ($(origin CKAN),file)
 test: $(INSTALLED) .venv-2.11/.installed

@@ -49,8 +49,10 @@ class Leg:
 
 LEGS = (
     Leg("A", "2.12", "openup_search", "whole suite"),
-    # Until Solr runs on demand (solr/solr.py), CKAN 2.11 runs the whole suite on openup_search.
-    Leg("B", "2.11", "openup_search", "whole suite"),
+    # One leg for two facts: the whole suite on CKAN 2.11, and the whole suite on Solr.
+    Leg("B", "2.11", "solr", "whole suite but openup_search's own tests", marks=NOT_BACKEND_INTERNAL),
+    Leg("C", "2.12", "solrcloud", "feeds, readiness, publishing, explorer, leak matrices", paths=SOLRCLOUD_SUBSET,
+        marks=NOT_BACKEND_INTERNAL),
 )
 
 
@@ -98,7 +100,11 @@ class RunningLeg:
 
     def start(self) -> None:
         if self.solr_mode:
-            self.env["OPENUP_TEST_SOLR_URL"] = self._solr("start").stdout.strip().splitlines()[-1]
+            started = self._solr("start")
+            if started.returncode != 0:  # the leg fails, saying why; the other legs still run
+                print(f"leg {self.leg.name}: Solr did not start:\n{started.stdout}{started.stderr}", flush=True)
+                return
+            self.env["OPENUP_TEST_SOLR_URL"] = started.stdout.strip().splitlines()[-1]
         command = [str(self.leg.venv / "bin" / "pytest"), "--ckan-ini=test.ini", "-p", "no:cacheprovider", "-q",
                    "-rfE", f"--junitxml={self.junit}", *(["-m", self.leg.marks] if self.leg.marks else []),
                    *self.leg.paths]
@@ -107,8 +113,7 @@ class RunningLeg:
                                         stderr=subprocess.STDOUT if output else None)
 
     def finish(self) -> Outcome:
-        assert self.process
-        self.outcome.exit_code = self.process.wait()
+        self.outcome.exit_code = self.process.wait() if self.process else 1
         if self.solr_mode:
             self._solr("stop")
         self.outcome.seconds = time.monotonic() - self.started
@@ -117,7 +122,7 @@ class RunningLeg:
 
     def _solr(self, action: str) -> subprocess.CompletedProcess:
         return subprocess.run([str(self.leg.venv / "bin" / "python"), "solr/solr.py", action, self.solr_mode],
-                              cwd=REPOSITORY, env=self.env, capture_output=True, text=True, check=True)
+                              cwd=REPOSITORY, env=self.env, capture_output=True, text=True)
 
     def _count(self) -> None:
         if not self.junit.exists():  # pytest died before writing its report: nothing counts as passed
