@@ -25,10 +25,25 @@ $(INSTALLED): setup.py requirements/base.txt $(CKAN_PINS) requirements/dev.txt
 demo: $(INSTALLED)
 	$(VENV)/bin/openup demo
 
-## test: install into .venv, lint, and run the whole test-suite (CKAN=2.11: in .venv-2.11 against CKAN 2.11)
+## test: lint, then the test legs of tests/legs.py one after the other (A: CKAN 2.12 + openup_search, the whole
+## suite; B: CKAN 2.11 + Solr, the whole suite; C: CKAN 2.12 + SolrCloud, a subset), ending with one line per
+## leg; LEGS=A runs one leg.
+## CKAN=2.11 (or CKAN=2.12): the whole suite on that CKAN version alone, in its own virtual environment.
+ifeq ($(origin CKAN),file)
+test: $(INSTALLED) .venv-2.11/.installed
+	$(VENV)/bin/ruff check .
+	$(PYTHON) tests/legs.py $(LEGS)
+else
 test: $(INSTALLED)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest --ckan-ini=test.ini tests
+	$(PYTHON) tests/legs.py --ckan $(CKAN)
+endif
+
+ifneq ($(CKAN),2.11)
+# Leg B's virtual environment, built by the rule above with CKAN 2.11's pins.
+.venv-2.11/.installed: setup.py requirements/base.txt requirements/ckan-2.11.txt requirements/dev.txt
+	$(MAKE) CKAN=2.11 $@
+endif
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -3,10 +3,15 @@
 Each instance gets its own database on the test session's PostgreSQL, its own storage folder and
 ``ckan run`` in a subprocess; search comes from openup_search, so no Solr is involved. Its processes are
 stopped with it, also when a test or its start fails, and with the test session if that is killed.
+
+The database is a copy of one prepared once per test session and plugin set (``ckan db upgrade``, a
+sysadmin ``admin`` and an API token): each ``ckan`` command loads all of CKAN, a copy takes a moment.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import socket
 import subprocess
@@ -17,7 +22,7 @@ from pathlib import Path
 import requests
 
 from ckanext.openup.demo.processes import ChildProcesses
-from ckanext.openup.embedded_db import URL_VARIABLE, sibling_database
+from ckanext.openup.embedded_db import URL_VARIABLE, drop_sibling_database, sibling_database
 from ckanext.openup.testing import openup_home, search_plugins
 
 CKAN = str(Path(sys.executable).with_name("ckan"))
@@ -25,6 +30,9 @@ CKAN = str(Path(sys.executable).with_name("ckan"))
 _CONFIG = """[app:main]
 use = egg:ckan
 SECRET_KEY = live-test-{name}
+# One token key for every instance: the admin's token is made once, in the database they are copied from.
+api_token.jwt.encode.secret = string:live-test-api-tokens
+api_token.jwt.decode.secret = string:live-test-api-tokens
 sqlalchemy.url = {database_url}
 solr_url = http://127.0.0.1:8983/solr/ckan
 ckan.site_url = {site_url}
@@ -104,17 +112,9 @@ class LiveCkan:
 
     def _start(self) -> None:
         # Beside the test database (which testing.py exported), never in it.
-        url = sibling_database(os.environ[URL_VARIABLE], f"openup_live_{self.name}")
-        self.config_file.write_text(_CONFIG.format(
-            name=self.name, database_url=url.replace("%", "%%"), site_url=self.url,
-            plugins=search_plugins(self.plugins),
-            storage=self.workdir / "storage", extra=self.extra_config,
-        ), encoding="utf-8")
-        self.ckan("db", "clean", "--yes")
-        self.ckan("db", "upgrade")
-        self.ckan("user", "add", "admin", "email=admin@example.org", "password=live-test-password")
-        self.ckan("sysadmin", "add", "admin")
-        self.admin_token = self.ckan("user", "token", "add", "admin", "tests").stdout.strip().splitlines()[-1].strip()
+        database = f"openup_live_{self.name}"
+        self.admin_token = copy_database(prepared_database(self.plugins), database)
+        self._write_config(self.config_file, database)
         with self._log.open("w") as log:
             self._server = self._processes.start(
                 "web server",
@@ -124,13 +124,16 @@ class LiveCkan:
             )
         self._wait_until_serving()
 
+    def _write_config(self, config_file: Path, database: str) -> None:
+        url = sibling_database(os.environ[URL_VARIABLE], database)
+        config_file.write_text(_CONFIG.format(
+            name=self.name, database_url=url.replace("%", "%%"), site_url=self.url,
+            plugins=search_plugins(self.plugins), storage=self.workdir / "storage", extra=self.extra_config,
+        ), encoding="utf-8")
+
     def ckan(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run a ``ckan`` command against this instance."""
-        result = subprocess.run([CKAN, "-c", str(self.config_file), *args], env=self._env(),
-                                capture_output=True, text=True, timeout=600)
-        if check and result.returncode != 0:
-            raise AssertionError(f"ckan {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-        return result
+        return run_ckan(self.config_file, *args, env=self._env(), check=check)
 
     def action(self, action_name: str, token: str | None = None, **data) -> dict:
         """Call an action over HTTP; returns the result, raises with CKAN's error on failure."""
@@ -156,14 +159,76 @@ class LiveCkan:
         return self._log.read_text(errors="replace") if self._log.exists() else ""
 
     def _env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        for variable in ("CKAN_SQLALCHEMY_URL", "CKAN_SITE_URL", "CKAN_STORAGE_PATH", "CKAN_SITE_ID"):
-            env.pop(variable, None)
-        env["CKAN_INI"] = str(self.config_file)
-        return env
+        return ckan_env(self.config_file)
 
     def _wait_until_serving(self) -> None:
         wait_until_serving(self._server, self.url, describe=self.server_log)
+
+
+def ckan_env(config_file: Path) -> dict[str, str]:
+    """The environment of a ``ckan`` command for ``config_file``: none of the test session's CKAN settings."""
+    env = dict(os.environ)
+    for variable in ("CKAN_SQLALCHEMY_URL", "CKAN_SITE_URL", "CKAN_STORAGE_PATH", "CKAN_SITE_ID"):
+        env.pop(variable, None)
+    env["CKAN_INI"] = str(config_file)
+    return env
+
+
+def run_ckan(config_file: Path, *args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([CKAN, "-c", str(config_file), *args], env=env, capture_output=True, text=True,
+                            timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"ckan {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+# Prepared databases are made again by every test session, so that a changed migration or plugin never meets
+# a database prepared by older code; processes a session starts (tests/test_live_ckan.py) inherit its id.
+SESSION_VARIABLE = "OPENUP_LIVE_SESSION"
+_SESSION = os.environ.setdefault(SESSION_VARIABLE, f"{os.getpid()}-{time.time_ns()}")
+
+
+def prepared_database(plugins: str) -> str:
+    """A database with CKAN's tables for ``plugins`` and a sysadmin ``admin`` with a token; made once a session."""
+    digest = hashlib.sha256(search_plugins(plugins).encode()).hexdigest()[:12]
+    database = f"openup_live_prepared_{digest}"
+    preparing = LiveCkan(database.removeprefix("openup_live_"), plugins)
+    record = preparing.workdir / "prepared.json"
+    if _prepared_in_this_session(record):
+        return database
+    drop_sibling_database(os.environ[URL_VARIABLE], database)
+    record.unlink(missing_ok=True)
+    preparing.workdir.mkdir(parents=True, exist_ok=True)
+    preparing._write_config(preparing.config_file, database)
+    env = ckan_env(preparing.config_file)
+    run_ckan(preparing.config_file, "db", "upgrade", env=env)
+    run_ckan(preparing.config_file, "user", "add", "admin", "email=admin@example.org",
+             "password=live-test-password", env=env)
+    run_ckan(preparing.config_file, "sysadmin", "add", "admin", env=env)
+    token = run_ckan(preparing.config_file, "user", "token", "add", "admin", "tests", env=env).stdout
+    record.write_text(json.dumps({"session": _SESSION, "database": database,
+                                  "token": token.strip().splitlines()[-1].strip()}), encoding="utf-8")
+    return database
+
+
+def _prepared_in_this_session(record: Path) -> bool:
+    return record.exists() and json.loads(record.read_text(encoding="utf-8"))["session"] == _SESSION
+
+
+def copy_database(prepared: str, database: str) -> str:
+    """Replace ``database`` by a copy of the prepared one; returns the admin's token in it."""
+    import sqlalchemy as sa
+
+    server = os.environ[URL_VARIABLE]
+    drop_sibling_database(server, database)
+    engine = sa.create_engine(sibling_database(server, "postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{database}" TEMPLATE "{prepared}"')
+    finally:
+        engine.dispose()
+    record = openup_home() / "live" / prepared.removeprefix("openup_live_") / "prepared.json"
+    return json.loads(record.read_text(encoding="utf-8"))["token"]
 
 
 def wait_until_serving(process: subprocess.Popen | None, url: str, timeout: float = 240,
