@@ -63,6 +63,7 @@ class PostgresSearchConnection:
         except QuerySyntaxError as error:
             raise SearchQueryError(str(error)) from None
         score = self._score(params, ranking_words)
+        stored = _stored_fields(params, request.field_list)
 
         def run(connection: sa.Connection) -> dict[str, Any]:
             # One round trip: this transaction's time limit, and which index it sees (its snapshot).
@@ -75,7 +76,8 @@ class PostgresSearchConnection:
             docs = []
             if request.rows > 0 and total > request.start:
                 page = connection.execute(sa.text(
-                    f"SELECT doc, {score} AS score FROM {TABLE} WHERE {where} "
+                    f"SELECT {stored} AS doc, {score} AS score "
+                    f"FROM {TABLE} WHERE {where} "
                     f"ORDER BY {order_by} LIMIT {request.rows} OFFSET {request.start}"), values)
                 docs = [_project(row.doc, row.score, request.field_list) for row in page]
             facets = self._facets(connection, generation, params, where, request) if request.facet else {}
@@ -273,6 +275,15 @@ def _order_by(params: sql.Params, sort: str) -> str:
         terms.append(f"{value} {direction} NULLS LAST")
     terms.append("index_id")
     return ", ".join(terms)
+
+
+def _stored_fields(params: sql.Params, field_list: list[str]) -> str:
+    """The part of the stored document a search returns: CKAN asks for ``id validated_data_dict``,
+    and the rest (the whole ``data_dict`` again, every index field) need not travel nor be decoded."""
+    if "*" in field_list:
+        return "doc"
+    return (f"coalesce((SELECT jsonb_object_agg(key, value) FROM jsonb_each(doc) "
+            f"WHERE key = ANY(CAST({params.bind(field_list)} AS text[]))), '{{}}')")
 
 
 def _project(doc: dict[str, Any], score: float, field_list: list[str]) -> dict[str, Any]:
