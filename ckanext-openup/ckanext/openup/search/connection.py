@@ -15,10 +15,11 @@ from sqlalchemy.exc import DBAPIError
 
 from ckanext.openup.search import sql
 from ckanext.openup.search.document import DocumentError, IndexRow, compound_suffixes, index_row
+from ckanext.openup.search.facet_cache import facet_question
 from ckanext.openup.search.fields import UNSTORED_FIELDS, Kind, kind_of
 from ckanext.openup.search.lucene import LuceneCompiler, QuerySyntaxError
 from ckanext.openup.search.parsers import QueryParsers
-from ckanext.openup.search.store import FILTER_COLUMNS, TABLE, IndexStore
+from ckanext.openup.search.store import FILTER_COLUMNS, GENERATION_TABLE, NEW_GENERATION, TABLE, IndexStore
 
 log = logging.getLogger(__name__)
 
@@ -62,24 +63,29 @@ class PostgresSearchConnection:
         except QuerySyntaxError as error:
             raise SearchQueryError(str(error)) from None
         score = self._score(params, ranking_words)
+        stored = _stored_fields(params, request.field_list)
 
         def run(connection: sa.Connection) -> dict[str, Any]:
-            connection.execute(sa.text(f"SET LOCAL statement_timeout = {_STATEMENT_TIMEOUT_MS}"))
+            # One round trip: this transaction's time limit, and which index it sees (its snapshot).
+            generation = connection.execute(sa.text(
+                f"SELECT set_config('statement_timeout', '{_STATEMENT_TIMEOUT_MS}', true), generation "
+                f"FROM {GENERATION_TABLE}")).one().generation
             values = params.values
             total = connection.execute(
                 sa.text(f"SELECT count(*) FROM {TABLE} WHERE {where}"), values).scalar_one()
             docs = []
             if request.rows > 0 and total > request.start:
                 page = connection.execute(sa.text(
-                    f"SELECT doc, {score} AS score FROM {TABLE} WHERE {where} "
+                    f"SELECT {stored} AS doc, {score} AS score "
+                    f"FROM {TABLE} WHERE {where} "
                     f"ORDER BY {order_by} LIMIT {request.rows} OFFSET {request.start}"), values)
                 docs = [_project(row.doc, row.score, request.field_list) for row in page]
-            facets = _facets(connection, params, where, request) if request.facet else {}
+            facets = self._facets(connection, generation, params, where, request) if request.facet else {}
             return {"response": {"numFound": total, "start": request.start, "docs": docs},
                     "facet_counts": {"facet_fields": facets}}
 
         try:
-            decoded = self.store.run(run)
+            decoded = self.store.run(run, snapshot=True)
         except DBAPIError as error:
             # Never let SQL text reach the user: log it, answer with CKAN's search error.
             log.error("Search index query failed: %s", error)
@@ -96,6 +102,17 @@ class PostgresSearchConnection:
         main = parsers.compile(request.q, "dismax" if request.is_dismax else "lucene")
         filters = [parsers.compile(fq) for fq in request.filters]
         return sql.all_of([main, *filters]), parsers.ranking_words
+
+    def _facets(self, connection: sa.Connection, generation: int, params: sql.Params, where: str,
+                request: _SearchRequest) -> dict[str, list[Any]]:
+        """Facet counts, counted once per index generation (the ``/dataset`` page asks the same each visit)."""
+        question = facet_question(where, params.values, request.facet_fields, request.facet_limit,
+                                  request.facet_mincount)
+        counts = self.store.facet_cache.get(generation, question)
+        if counts is None:
+            counts = _facets(connection, params, where, request)
+            self.store.facet_cache.put(generation, question, counts)
+        return counts
 
     def _score(self, params: sql.Params, words: list[str]) -> str:
         if not words:
@@ -175,8 +192,11 @@ class PostgresSearchConnection:
                 where = LuceneCompiler(params, self.query_languages).compile(q or "")
             except QuerySyntaxError as error:
                 raise pysolr.SolrError(str(error)) from None
-        self.store.run(lambda connection: connection.execute(
-            sa.text(f"DELETE FROM {TABLE} WHERE {where}"), params.values))
+        def delete_rows(connection: sa.Connection) -> None:
+            connection.execute(sa.text(f"DELETE FROM {TABLE} WHERE {where}"), params.values)
+            connection.execute(sa.text(NEW_GENERATION))
+
+        self.store.run(delete_rows)
         return ""
 
     def commit(self, *args: Any, **kwargs: Any) -> str:
@@ -197,6 +217,7 @@ def _write(connection: sa.Connection, statement: sa.TextClause, values: list[dic
         # lose the last writes rather than make every one of them wait for the WAL flush.
         connection.execute(sa.text("SET LOCAL synchronous_commit = off"))
     connection.execute(statement, values)
+    connection.execute(sa.text(NEW_GENERATION))
 
 
 class _SearchRequest:
@@ -254,6 +275,15 @@ def _order_by(params: sql.Params, sort: str) -> str:
         terms.append(f"{value} {direction} NULLS LAST")
     terms.append("index_id")
     return ", ".join(terms)
+
+
+def _stored_fields(params: sql.Params, field_list: list[str]) -> str:
+    """The part of the stored document a search returns: CKAN asks for ``id validated_data_dict``,
+    and the rest (the whole ``data_dict`` again, every index field) need not travel nor be decoded."""
+    if "*" in field_list:
+        return "doc"
+    return (f"coalesce((SELECT jsonb_object_agg(key, value) FROM jsonb_each(doc) "
+            f"WHERE key = ANY(CAST({params.bind(field_list)} AS text[]))), '{{}}')")
 
 
 def _project(doc: dict[str, Any], score: float, field_list: list[str]) -> dict[str, Any]:

@@ -15,10 +15,23 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ProgrammingError
 
+from ckanext.openup.search.facet_cache import FacetCache
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 TABLE = "openup_search_index"
+# One row: the id of the last transaction that wrote to the index. Cached facet counts name it.
+GENERATION_TABLE = f"{TABLE}_generation"
+_GENERATION_SQL = f"""
+    CREATE TABLE IF NOT EXISTS {GENERATION_TABLE} (
+        single_row boolean PRIMARY KEY DEFAULT TRUE CHECK (single_row),
+        generation bigint NOT NULL
+    );
+    INSERT INTO {GENERATION_TABLE} (generation) VALUES (txid_current()) ON CONFLICT DO NOTHING;
+"""
+# Statement to run in every transaction that writes to the index.
+NEW_GENERATION = f"UPDATE {GENERATION_TABLE} SET generation = txid_current()"
 SCHEMA_VERSION = 2
 # CKAN's own filters on every package_search (+state, +capacity, +permission_labels) as array columns:
 # the planner has statistics for them (it has none for containment in a wide jsonb) and testing them
@@ -70,6 +83,8 @@ class IndexStore:
         self._engine: Engine | None = None
         self._lock = threading.Lock()
         self._migrated = False
+        self._snapshot_engine: Engine | None = None
+        self.facet_cache = FacetCache()
 
     @property
     def engine(self) -> Engine:
@@ -78,20 +93,33 @@ class IndexStore:
                 self._engine = sa.create_engine(self.url, pool_pre_ping=True, future=True)
             return self._engine
 
-    def run(self, work: Callable[[Connection], T]) -> T:
-        """Run ``work`` in one committed transaction; recreate a table dropped by ``db clean`` once."""
+    @property
+    def snapshot_engine(self) -> Engine:
+        """Read-only transactions that see one snapshot: the generation read first dates what follows."""
+        engine = self.engine
+        with self._lock:
+            if self._snapshot_engine is None:
+                self._snapshot_engine = engine.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            return self._snapshot_engine
+
+    def run(self, work: Callable[[Connection], T], snapshot: bool = False) -> T:
+        """Run ``work`` in one committed transaction; recreate a table dropped by ``db clean`` once.
+
+        With ``snapshot`` the transaction is read-only and every statement sees the same data.
+        """
         if not self._migrated:
             # A table left by an older version must be brought up to date even when the plugin's
             # configure() never ran (the test-suites force the backend on without loading it).
             self.migrate()
         try:
-            with self.engine.begin() as connection:
+            with (self.snapshot_engine if snapshot else self.engine).begin() as connection:
                 return work(connection)
         except ProgrammingError as error:
             if getattr(error.orig, "pgcode", None) != "42P01":  # undefined_table
                 raise
         self.migrate()
-        with self.engine.begin() as connection:
+        with (self.snapshot_engine if snapshot else self.engine).begin() as connection:
             return work(connection)
 
     def migrate(self) -> None:
@@ -103,6 +131,9 @@ class IndexStore:
             for step, statement in enumerate(_MIGRATIONS[version:], start=version + 1):
                 log.info("Migrating %s to schema version %s", TABLE, step)
                 connection.exec_driver_sql(statement)
+            # Not a numbered step: dropped with the index by `db clean`, it must come back with it.
+            connection.exec_driver_sql(_GENERATION_SQL)
+            connection.exec_driver_sql(NEW_GENERATION)
         self._migrated = True
 
     def dispose(self) -> None:
@@ -110,6 +141,7 @@ class IndexStore:
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None
+                self._snapshot_engine = None
 
 
 def _installed_version(connection: Connection) -> int:
