@@ -136,6 +136,7 @@ class Deployment(LiveCkan):
         if prepared.returncode != 0:
             raise AssertionError(f"the site was not prepared:\n{prepared.stdout}\n{prepared.stderr}")
         self.admin_token = prepared.stdout.strip().splitlines()[-1]
+        self.access_log.unlink(missing_ok=True)  # (gunicorn appends)
         with self._log.open("w") as log:
             self._gunicorn = self._server = self._processes.start(
                 "web server",
@@ -185,9 +186,12 @@ class Deployment(LiveCkan):
 
     def served_by(self, marker: str) -> int:
         """The pid of the web worker whose access-log line holds ``marker`` (a request's unique parameter)."""
-        for line in self.access_log.read_text(errors="replace").splitlines():
-            if marker in line:
-                return int(line.split()[0].strip("<>"))
+        deadline = time.monotonic() + 10  # the line is written just after the answer is sent
+        while time.monotonic() < deadline:
+            for line in self.access_log.read_text(errors="replace").splitlines():
+                if marker in line:
+                    return int(line.split()[0].strip("<>"))
+            time.sleep(0.05)
         raise AssertionError(f"no request with {marker} in {self.access_log}")
 
     def served_by_each_worker(self, ask: Callable[[dict[str, str]], Any], workers: set[int] | None = None,
