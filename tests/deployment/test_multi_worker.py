@@ -129,7 +129,8 @@ def catalogue(site):
     for state, dataset in datasets.items():  # the two RQ workers load the hidden months side by side
         totals[state] = _rows_loaded(site, months[state]["id"], ROWS_PER_MONTH)
         # (the job adds the month's DataTables view after its rows)
-        [view] = wait_for(lambda: site.action("resource_view_list", id=months[state]["id"]), timeout=60, step=0.5)
+        month_id = months[state]["id"]
+        [view] = wait_for(lambda: site.action("resource_view_list", id=month_id), timeout=60, step=0.5)  # noqa: B023
         datasets[state] = dict(site.action("package_show", id=dataset["id"]), rows_view_id=view["id"])
     site.action("package_delete", id=datasets["deleted"]["id"])
     datasets["deleted"] = dict(site.action("package_show", id=datasets["deleted"]["id"]),
