@@ -95,6 +95,12 @@ def _rows_loaded(site: Deployment, resource_id: str, rows: int) -> Decimal:
         raise AssertionError(f"rows of {resource_id} not loaded:\n{site.jobs_logs()[-3000:]}") from None
 
 
+def _rows_view(site: Deployment, resource_id: str) -> dict:
+    """The month's DataTables view (the rows job adds it after the rows)."""
+    [view] = wait_for(lambda: site.action("resource_view_list", id=resource_id), timeout=60, step=0.5)
+    return view
+
+
 @pytest.fixture(scope="module")
 def catalogue(site):
     """Sundsvall's public dataset, the explorer read once, then its private, draft and deleted datasets.
@@ -128,9 +134,7 @@ def catalogue(site):
     totals = {}
     for state, dataset in datasets.items():  # the two RQ workers load the hidden months side by side
         totals[state] = _rows_loaded(site, months[state]["id"], ROWS_PER_MONTH)
-        # (the job adds the month's DataTables view after its rows)
-        month_id = months[state]["id"]
-        [view] = wait_for(lambda: site.action("resource_view_list", id=month_id), timeout=60, step=0.5)  # noqa: B023
+        view = _rows_view(site, months[state]["id"])
         datasets[state] = dict(site.action("package_show", id=dataset["id"]), rows_view_id=view["id"])
     site.action("package_delete", id=datasets["deleted"]["id"])
     datasets["deleted"] = dict(site.action("package_show", id=datasets["deleted"]["id"]),
