@@ -26,7 +26,10 @@ WHOLE_SUITE = ("tests",)
 NOT_BACKEND_INTERNAL = "not openup_search_internal"
 # What a catalogue on SolrCloud must do like any other: feeds, readiness, publishing, the explorer, no leaks.
 SOLRCLOUD_SUBSET = ("tests/views/test_harvest_feed.py", "tests/quality/test_own_feed.py", "tests/readiness",
-                    "tests/publishing", "tests/spending", "tests/views/test_leak_matrix.py")
+                    "tests/publishing", "tests/spending", "tests/views/test_leak_matrix.py", "tests/deployment")
+# The multi-worker deployment (gunicorn, RQ workers, SolrCloud) is set up once, for the SolrCloud leg only:
+# it starts its own SolrCloud and takes minutes, and says nothing more on the other legs.
+DEPLOYMENT = "tests/deployment"
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,12 @@ class Leg:
 
 
 LEGS = (
-    Leg("A", "2.12", "openup_search", "whole suite"),
+    Leg("A", "2.12", "openup_search", "whole suite but the deployment"),
     # One leg for two facts: the whole suite on CKAN 2.11, and the whole suite on Solr.
-    Leg("B", "2.11", "solr", "whole suite but openup_search's own tests", marks=NOT_BACKEND_INTERNAL),
-    Leg("C", "2.12", "solrcloud", "feeds, readiness, publishing, explorer, leak matrices", paths=SOLRCLOUD_SUBSET,
+    Leg("B", "2.11", "solr", "whole suite but openup_search's own tests and the deployment",
         marks=NOT_BACKEND_INTERNAL),
+    Leg("C", "2.12", "solrcloud", "feeds, readiness, publishing, explorer, leak matrices, multi-worker deployment",
+        paths=SOLRCLOUD_SUBSET, marks=NOT_BACKEND_INTERNAL),
 )
 
 
@@ -107,10 +111,13 @@ class RunningLeg:
             self.env["OPENUP_TEST_SOLR_URL"] = started.stdout.strip().splitlines()[-1]
         command = [str(self.leg.venv / "bin" / "pytest"), "--ckan-ini=test.ini", "-p", "no:cacheprovider", "-q",
                    "-rfE", f"--junitxml={self.junit}", *(["-m", self.leg.marks] if self.leg.marks else []),
-                   *self.leg.paths]
+                   *self._ignored(), *self.leg.paths]
         output = self.log.open("w") if self.log else None
         self.process = subprocess.Popen(command, cwd=REPOSITORY, env=self.env, stdout=output,
                                         stderr=subprocess.STDOUT if output else None)
+
+    def _ignored(self) -> list[str]:
+        return [] if DEPLOYMENT in self.leg.paths else [f"--ignore={DEPLOYMENT}"]
 
     def finish(self) -> Outcome:
         self.outcome.exit_code = self.process.wait() if self.process else 1
