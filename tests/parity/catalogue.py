@@ -16,6 +16,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import ckan.model as model
 
@@ -93,6 +94,16 @@ class Catalogue:
 
 def insert(count: int, seed: int = 13) -> Catalogue:
     """Write ``count`` datasets (plus harvest sources), organisations, groups and users; commit."""
+    made, tables = generate(count, seed)
+    session = model.Session
+    for table, rows in tables:
+        session.execute(table.insert(), rows)
+    session.commit()
+    return made
+
+
+def generate(count: int, seed: int = 13) -> tuple[Catalogue, list[tuple[Any, list[dict]]]]:
+    """The catalogue and the rows of each CKAN table that hold it (not written)."""
     rng = random.Random(seed)
     made = Catalogue()
     now = made.now.replace(second=0, microsecond=0)
@@ -183,17 +194,13 @@ def insert(count: int, seed: int = 13) -> Catalogue:
         for group in rng.sample(GROUPS, k=rng.choice([0, 0, 1, 2])):
             members.append(_member("package", package_id, group_ids[group], "public"))
 
-    session = model.Session
-    session.execute(model.group_table.insert(), groups)
-    session.execute(model.user_table.insert(), users)
-    session.execute(model.tag_table.insert(), [{"id": tag_id, "name": name} for name, tag_id in tags.items()])
-    session.execute(model.package_table.insert(), packages)
-    session.execute(model.resource_table.insert(), resources)
-    session.execute(model.package_tag_table.insert(), package_tags)
-    session.execute(model.member_table.insert(), members)
-    session.commit()
     made.dataset_ids = [*made.harvest_sources.values(), *made.dataset_ids]
-    return made
+    return made, [
+        (model.group_table, groups), (model.user_table, users),
+        (model.tag_table, [{"id": tag_id, "name": name} for name, tag_id in tags.items()]),
+        (model.package_table, packages), (model.resource_table, resources),
+        (model.package_tag_table, package_tags), (model.member_table, members),
+    ]
 
 
 def _group(group_id: str, name: str, title: str, is_organisation: bool, now: dt.datetime) -> dict:

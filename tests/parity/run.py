@@ -35,21 +35,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026, help="query generator seed (default 2026)")
     parser.add_argument("--solr-url", help="a running Solr core with CKAN's schema (default: start one)")
     parser.add_argument("--schema", choices=["openup", "ckan"], default="openup",
-                        help="the schema of the Solr started here (default: openup, Swedish/Finnish/English)")
+                        help="Solr's schema: openup (Swedish/Finnish/English, the default) or ckan (CKAN's, "
+                             "English; openup_search is then set to English too)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the catalogue and both indexes of the last run (same --datasets; --solr-url)")
     parser.add_argument("--examples", type=int, default=1, help="examples printed per category (default 1)")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
     solr = SolrServer(args.solr_url, args.schema)
     try:
-        app = start_ckan(solr.url)
+        app = start_ckan(solr.url, args.schema)
         with app._wsgi_app.test_request_context():
             from tests.parity.queries import QueryGenerator
             from tests.parity.sides import Sides
 
             sides = Sides(solr.url)
             print(f"Solr: {solr.describe()}", flush=True)
-            made = build_catalogue(args.datasets, sides)
+            made = build_catalogue(args.datasets, sides, args.reuse)
             queries = QueryGenerator(made, args.seed).generate(args.queries)
             print(f"Sending {len(queries):,} queries to both backends...", flush=True)
             disagreements = run_queries(queries, sides, args.examples)
@@ -60,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if disagreements == 0 else 1
 
 
-def start_ckan(solr_url: str | None) -> Any:
+def start_ckan(solr_url: str | None, schema: str) -> Any:
     """CKAN from test.ini's plugins on an embedded database of its own; search backends switched by hand."""
     from ckanext.openup.embedded_db import use_datastore, use_embedded
     from ckanext.openup.embedded_redis import use_private_redis
@@ -81,20 +84,26 @@ def start_ckan(solr_url: str | None) -> Any:
     config["ckan.plugins"] = "openup scheming_datasets scheming_organizations dcat"
     config["testing"] = "false"
     config["solr_url"] = solr_url or config["solr_url"]
+    if schema == "ckan":
+        # CKAN's schema stems all text as English: openup_search is set up the same (as `make conformance`).
+        config["ckanext.openup.search.language"] = "english"
+        config["ckanext.openup.search.languages"] = ""
     app = make_app(config)
     from ckan import model
 
-    model.repo.delete_all()
     model.repo.init_db()
     return app
 
 
-def build_catalogue(count: int, sides: Any) -> Any:
+def build_catalogue(count: int, sides: Any, reuse: bool) -> Any:
     from ckan import model
     from ckan.lib import search
 
     from tests.parity import catalogue
 
+    if reuse and model.Session.query(model.Package).count() == count + len(catalogue.HARVEST_SOURCES):
+        print("Catalogue: reusing the last run's", flush=True)
+        return catalogue.generate(count)[0]
     model.repo.delete_all()
     model.Session.remove()
     sides.clear()
