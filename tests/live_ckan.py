@@ -18,7 +18,7 @@ import requests
 
 from ckanext.openup.demo.processes import ChildProcesses
 from ckanext.openup.embedded_db import URL_VARIABLE, sibling_database
-from ckanext.openup.testing import openup_home
+from ckanext.openup.testing import openup_home, search_plugins
 
 CKAN = str(Path(sys.executable).with_name("ckan"))
 
@@ -106,7 +106,8 @@ class LiveCkan:
         # Beside the test database (which testing.py exported), never in it.
         url = sibling_database(os.environ[URL_VARIABLE], f"openup_live_{self.name}")
         self.config_file.write_text(_CONFIG.format(
-            name=self.name, database_url=url.replace("%", "%%"), site_url=self.url, plugins=self.plugins,
+            name=self.name, database_url=url.replace("%", "%%"), site_url=self.url,
+            plugins=search_plugins(self.plugins),
             storage=self.workdir / "storage", extra=self.extra_config,
         ), encoding="utf-8")
         self.ckan("db", "clean", "--yes")
