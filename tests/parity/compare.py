@@ -127,7 +127,21 @@ def _id_difference(mine: set[str], theirs: set[str]) -> str:
 # difference explains it. Keep them narrow: a rule names the exact situation, never a whole category.
 
 Rule = Callable[[Query, Disagreement], bool]
-EXCLUSIONS: dict[str, Rule] = {}
+# Stop words of the text-search languages the generator puts into free text (Swedish, Finnish, English).
+STOP_WORDS = frozenset({"och", "ja", "the", "of"})
+
+
+def stop_word_in_free_text(query: Query, disagreement: Disagreement) -> bool:
+    """openup_search lets a stop word match anything; Solr's schema has no stop-word filter, so it must match.
+
+    Only dismax free text (a ``q`` without a colon), and only when ``q`` holds such a word as a clause.
+    """
+    q = str(query.params.get("q") or "")
+    words = {word.strip('"+-').lower() for word in q.split()}
+    return ":" not in q and bool(words & STOP_WORDS)
+
+
+EXCLUSIONS: dict[str, Rule] = {"stop word in free text": stop_word_in_free_text}
 
 
 def excluded_by(query: Query, disagreement: Disagreement) -> str | None:

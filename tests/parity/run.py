@@ -16,6 +16,7 @@ generated query through ``package_search`` to each backend in turn and compares 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import subprocess
 import sys
@@ -43,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
+    if args.schema == "openup" and importlib.util.find_spec("ckanext.openup.solr_schema") is None:
+        print("The openup Solr schema is not in this tree yet: using CKAN's schema.", flush=True)
+        args.schema = "ckan"
     solr = SolrServer(args.solr_url, args.schema)
     try:
         app = start_ckan(solr.url, args.schema)
