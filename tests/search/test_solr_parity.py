@@ -30,3 +30,9 @@ def test_field_followed_by_an_operator_is_a_query_error_as_in_solr(connection, q
 def test_field_with_a_group_of_clauses_still_searches(connection):
     assert connection.search(q="organization:(+sundsvall)").hits == 1
     assert connection.search(q="organization:(state:active)").hits == 1
+
+
+def test_free_text_of_only_excluded_words_finds_nothing_as_in_solr(connection):
+    # Solr's dismax needs a word to match; "-uppsala" alone matches no dataset rather than every other one.
+    assert connection.search(q="-uppsala", defType="dismax").hits == 0
+    assert connection.search(q="budget -uppsala", defType="dismax").hits == 1
