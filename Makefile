@@ -13,7 +13,7 @@ export OPENUP_HOME ?= $(CURDIR)/.openup-$(CKAN)
 endif
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint conformance benchmarks i18n
+.PHONY: demo test lint conformance search-parity benchmarks i18n
 
 $(INSTALLED): setup.py requirements/base.txt $(CKAN_PINS) requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ lint: $(INSTALLED)
 ## conformance: CKAN's own search-dependent tests against openup_search; ends with "N passed, M failed"
 conformance: $(INSTALLED)
 	$(VENV)/bin/python -m tests.conformance.run
+
+## search-parity: one generated catalogue and 2,000 package_search calls on Solr and on openup_search,
+## compared; ends with "N queries, M disagreements" (tests/parity/run.py --help)
+search-parity: $(INSTALLED)
+	$(VENV)/bin/python -m tests.parity.run
 
 ## benchmarks: every benchmark, each printing its figures beside the alternative a user would pick;
 ## all run even when one misses its target, and the exit status says whether any did

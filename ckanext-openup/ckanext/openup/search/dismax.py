@@ -47,6 +47,9 @@ def compile_free_text(params: sql.Params, languages: sql.Languages, query: str,
             optional.append(clause)
             words.append(text)
         negate_next = False
+    if prohibited and not required and not optional:
+        # Dismax needs a word to match: excluded words alone match nothing in Solr, not everything else.
+        return sql.FALSE, words
     parts = list(required)
     if optional:
         needed = required_optional(mm, len(optional), has_required=bool(required))

@@ -15,6 +15,8 @@ from ckanext.openup.search import dates, sql
 from ckanext.openup.search.fields import NGRAM_SIZES, Kind, kind_of
 
 MAX_CLAUSES = 1024  # Solr's default maxBooleanClauses
+# What Lucene's grammar never allows right after ``field:`` (inside brackets they are fine).
+_NOT_A_FIELD_VALUE = (tree.SearchField, tree.Plus, tree.Prohibit, tree.Not)
 
 
 class QuerySyntaxError(ValueError):
@@ -51,6 +53,9 @@ class LuceneCompiler:
         if self._clauses > MAX_CLAUSES:
             raise QuerySyntaxError(f"query has more than {MAX_CLAUSES} clauses")
         if isinstance(node, tree.SearchField):
+            if isinstance(node.expr, _NOT_A_FIELD_VALUE):
+                # luqum reads ``organization: +state:x`` as a field of a field; Lucene refuses it.
+                raise QuerySyntaxError(f"{node.name}: must be followed by a value or a group in brackets")
             return self._node(node.expr, node.name)
         if isinstance(node, (tree.Group, tree.FieldGroup)):
             return self._node(node.expr, field)
