@@ -23,7 +23,8 @@ CLI = Path(ckanext.openup.__file__).parent / "cli"
 # Words of the English texts (click's and ours) that must not be left in a Swedish or Finnish one.
 # Proper names and codes (dataportal.se, DCAT-AP, SHACL, MQA, URL, CSV, --options) are allowed.
 ENGLISH_WORDS = re.compile(
-    r"\b(Usage|Options|Commands|Show this message|Show the version|Examples?|Error|Missing|No such|Invalid|"
+    r"\b(Usage|Options|OPTIONS|Commands|COMMAND|Show this message|Show the version|Examples?|Error|Missing|"
+    r"No such|Invalid|"
     r"is not one of|for help|the|and|or|of|with|without|file|files|rules|blocking|violations|warnings|"
     r"datasets?|conform|score|points|checked|Result|harvestable|read|would|create|replace|keep|unchanged|"
     r"not on the site|content changed|second copy|rows|bytes|private|month|year|language|messages|"

@@ -45,11 +45,12 @@ class LazyGroup(click.Group):
     """
 
     def main(self, args: Sequence[str] | None = None, *options: Any, **extra: Any) -> Any:
-        arguments = list(sys.argv[1:] if args is None else args)
+        arguments = sys.argv[1:] if args is None else list(args)
         self.language = language_in_arguments(arguments) or language_from_environment()
         try:
             with click_speaks(self.language):
-                return super().main(arguments, *options, **extra)
+                # ``args`` as given: with None, click expands wildcards (*.csv) on Windows itself.
+                return super().main(args, *options, **extra)
         finally:
             # The commands are module-level objects: the next run (or a direct call in a test) starts in English.
             for command in (self, *(self.get_command_if_loaded(name) for name in COMMANDS)):

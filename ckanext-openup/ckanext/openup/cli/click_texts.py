@@ -15,7 +15,7 @@ CLICK_TEXTS = (
     N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a file."),
     N_("{name} {filename!r} is a directory."), N_("{name} {filename!r} is not readable."),
     N_("Could not open file {filename!r}: {message}"), N_("file"), N_("directory"), N_("path"),
-    N_("default: {default}"), N_("required"), N_("Aborted!"),
+    N_("default: {default}"), N_("required"), N_("Aborted!"), N_("[OPTIONS]"), N_("COMMAND [ARGS]..."),
 )
 
 

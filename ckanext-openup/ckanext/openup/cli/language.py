@@ -81,8 +81,9 @@ def click_speaks(language: str) -> Iterator[None]:
 def translate_help(command: click.Command, language: str) -> None:
     """Show ``command``'s help and its options' help in ``language`` (the English texts are kept to start over)."""
     for item in (command, *command.params):
-        texts = item.__dict__.setdefault("_english_help", {"help": getattr(item, "help", None),
-                                                           "short_help": getattr(item, "short_help", None)})
+        texts = item.__dict__.setdefault("_english_help", {
+            attribute: getattr(item, attribute, None)
+            for attribute in ("help", "short_help", "options_metavar", "subcommand_metavar")})
         for attribute, english in texts.items():
             if english:
                 setattr(item, attribute, translation(language).gettext(english))
