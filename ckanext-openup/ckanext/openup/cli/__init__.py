@@ -64,7 +64,7 @@ class LazyGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         choose_language(ctx, getattr(self, "language", None))
-        translate_help(self, current_language())
+        translate_help(self, current_language(), ctx)
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -77,7 +77,7 @@ class LazyGroup(click.Group):
         module, attribute = target.split(":")
         command = getattr(importlib.import_module(module), attribute)
         assert isinstance(command, click.Command)
-        translate_help(command, current_language())
+        translate_help(command, current_language(), ctx)
         return command
 
 

@@ -78,9 +78,16 @@ def click_speaks(language: str) -> Iterator[None]:
             os.environ["LANGUAGE"] = before[1]
 
 
-def translate_help(command: click.Command, language: str) -> None:
-    """Show ``command``'s help and its options' help in ``language`` (the English texts are kept to start over)."""
-    for item in (command, *command.params):
+def translate_help(command: click.Command, language: str, ctx: click.Context | None = None) -> None:
+    """Show ``command``'s help and its options' help in ``language`` (the English texts are kept to start over).
+
+    click makes the --help option once per command, in the language of that moment: with ``ctx`` it is
+    said again in ``language``.
+    """
+    help_option = command.get_help_option(ctx) if ctx is not None else None
+    if help_option is not None:
+        help_option.__dict__.setdefault("_english_help", {"help": "Show this message and exit."})
+    for item in (command, *command.params, *([help_option] if help_option else [])):
         texts = item.__dict__.setdefault("_english_help", {
             attribute: getattr(item, attribute, None)
             for attribute in ("help", "short_help", "options_metavar", "subcommand_metavar")})
