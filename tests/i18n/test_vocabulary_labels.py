@@ -49,3 +49,28 @@ def test_dataset_page_shows_theme_and_licence_in_finnish(app):
     text = BeautifulSoup(response.get_data(as_text=True), "html.parser").get_text(" ")
     assert "Valtioneuvosto ja julkinen sektori" in text
     assert "Government and public sector" not in text
+
+
+FREQUENCY_LABELS = {"sv": "Månatlig", "fi": "Kuukausittainen"}
+
+
+@pytest.mark.parametrize("locale", ["sv", "fi"])
+def test_dataset_page_shows_the_update_frequency_in_the_language(app, locale):
+    organisation = create_organisation(SUNDSVALL)
+    dataset = create_supplier_invoice(organisation, year=2025)
+
+    response = app.get(f"/{locale}/supplier-invoices/{dataset['name']}", status=200)
+
+    text = BeautifulSoup(response.get_data(as_text=True), "html.parser").get_text(" ")
+    assert FREQUENCY_LABELS[locale] in text
+    assert "MONTHLY" not in text and "Monthly" not in text and "monthly" not in text
+
+
+@pytest.mark.parametrize("field", ["frequency", "theme", "access_rights", "availability", "license_id"])
+def test_every_choice_has_its_own_swedish_and_finnish_label(field):
+    from ckanext.openup.vocabularies import field_choices
+
+    for choice in field_choices(field):
+        labels = choice["label"]
+        assert set(labels) == {"en", "sv", "fi"}, choice["value"]
+        assert labels["sv"] != labels["en"] and labels["fi"] != labels["en"], choice["value"]

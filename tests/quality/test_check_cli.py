@@ -56,7 +56,7 @@ def test_invalid_iri_exits_1_and_names_the_distribution(tmp_path):
     assert result.exit_code == 1
     assert "BLOCKING  dcat:accessURL: invalid IRI" in result.output
     assert str(distribution_uri(0)) in result.output
-    assert "Result: NOT harvestable (1 blocking problem(s))" in result.output
+    assert "Result: NOT harvestable (1 blocking problem)" in result.output
 
 
 @pytest.mark.parametrize(("content", "message"), [

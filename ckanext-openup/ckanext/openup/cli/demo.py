@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from ckanext.openup.cli.language import _
+from ckanext.openup.cli.language import N_, _
 
 # The demo runs CKAN, which a publisher's `pip install ckanext-openup` leaves out (the [ckan] extra brings it):
 # `openup --help` must still list the command, and running it must say what to install.
@@ -42,27 +42,28 @@ else:
     MISSING_MODULE = None
 
 DATABASE = "openup_demo"
+# The processes a demo starts, by the name its pid files keep, so that messages can name them in every language.
+ROLES = (N_("Redis"), N_("jobs worker"), N_("web server"))
 
 
-@click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to serve on.")
+@click.command(help=N_(
+    "Start a demo catalogue with four municipalities and their supplier invoices.\n\n"
+    "Uses an embedded PostgreSQL under HOME unless CKAN_SQLALCHEMY_URL names a server, and keeps its data between "
+    "runs. Stop it with Ctrl-C or SIGTERM (kill, docker stop, systemd): it stops everything it started. Run it "
+    "again to continue where you left off.\n\n"
+    "\b\n"
+    "Examples:\n"
+    "  openup demo\n"
+    "  openup demo --port 5050 --home /tmp/openup-demo\n"
+    "  CKAN_SQLALCHEMY_URL=postgresql://ckan:pass@localhost/ckan openup demo"
+))
+@click.option("--host", default="127.0.0.1", show_default=True, help=N_("Address to serve on."))
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help=N_("Port to serve on."))
 @click.option("--home", default=".openup", show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the embedded database, uploads and the generated demo.ini.")
-@click.option("--seed-only", is_flag=True, help="Prepare and fill the catalogue, then exit without serving.")
+              help=N_("Folder for the embedded database, uploads and the generated demo.ini."))
+@click.option("--seed-only", is_flag=True, help=N_("Prepare and fill the catalogue, then exit without serving."))
 def demo(host: str, port: int, home: Path, seed_only: bool) -> None:
-    """Start a demo catalogue with four municipalities and their supplier invoices.
-
-    Uses an embedded PostgreSQL under HOME unless CKAN_SQLALCHEMY_URL names a server, and keeps
-    its data between runs. Stop it with Ctrl-C or SIGTERM (kill, docker stop, systemd): it stops
-    everything it started. Run it again to continue where you left off.
-
-    \b
-    Examples:
-      openup demo
-      openup demo --port 5050 --home /tmp/openup-demo
-      CKAN_SQLALCHEMY_URL=postgresql://ckan:pass@localhost/ckan openup demo
-    """
+    """Start a demo catalogue with four municipalities and their supplier invoices."""
     if MISSING_MODULE:
         raise click.ClickException(_(
             "openup demo runs a CKAN site and needs CKAN ({module} is not installed): "
@@ -73,8 +74,9 @@ def demo(host: str, port: int, home: Path, seed_only: bool) -> None:
         try:
             _claim(children, home)
             if _port_in_use(host, port):
-                raise click.UsageError(
-                    f"port {port} on {host} is already in use; stop the other server or pass --port.")
+                raise click.UsageError(_(
+                    "port {port} on {host} is already in use; stop the other server or pass --port.").format(
+                        port=port, host=host))
             _run(children, host, port, home, seed_only)
         except StopRequested:
             pass
@@ -82,7 +84,7 @@ def demo(host: str, port: int, home: Path, seed_only: bool) -> None:
             with signals_deferred():
                 children.stop_all()
                 stop_embedded()
-    click.echo("Demo catalogue stopped; its data is kept in " + str(home), err=True)
+    click.echo(_("Demo catalogue stopped; its data is kept in {home}").format(home=home), err=True)
 
 
 def _claim(children: ChildProcesses, home: Path) -> None:
@@ -90,13 +92,16 @@ def _claim(children: ChildProcesses, home: Path) -> None:
     try:
         stopped = children.claim()
     except AlreadyRunning as error:
-        raise click.UsageError(f"{error}; stop it first or pass another --home.") from None
+        raise click.UsageError(_("{folder} is in use by a running process (pid {pid}); stop it first or pass "
+                                 "another --home.").format(folder=error.folder, pid=error.pid)) from None
     database_pid = running_server_pid(home)
     if stopped or database_pid:
-        found = [f"stopped its {', '.join(stopped)}"] if stopped else []
+        found = [_("stopped its {processes}").format(processes=", ".join(
+            _("{role} (pid {pid})").format(role=_(role), pid=pid) for role, pid in stopped))] if stopped else []
         if database_pid:
-            found.append(f"reusing its database server (pid {database_pid})")
-        click.echo(f"A previous demo in {home} did not stop cleanly: {'; '.join(found)}.", err=True)
+            found.append(_("reusing its database server (pid {pid})").format(pid=database_pid))
+        click.echo(_("A previous demo in {home} did not stop cleanly: {found}.").format(
+            home=home, found="; ".join(found)), err=True)
 
 
 def _run(children: ChildProcesses, host: str, port: int, home: Path, seed_only: bool) -> None:
@@ -110,13 +115,13 @@ def _run(children: ChildProcesses, host: str, port: int, home: Path, seed_only: 
     _ckan(children, env, "db", "upgrade")
     # Cheap for a demo, and keeps the index in step with an upgraded search backend.
     _ckan(children, env, "search-index", "rebuild", "--quiet")
-    click.echo("Filling the demo catalogue (municipalities, datasets, monthly files)...", err=True)
+    click.echo(_("Filling the demo catalogue (municipalities, datasets, monthly files)..."), err=True)
     seeded = json.loads(_ckan(children, env, "openup", "seed-demo", "--json", capture=True)
                         .strip().splitlines()[-1])
     _print_welcome(site_url, seeded, config_file)
     if not redis_url:
-        click.echo("Redis is not installed: background jobs are off (the catalogue works without them;"
-                   " install redis-server or set CKAN_REDIS_URL to enable them).", err=True)
+        click.echo(_("Redis is not installed: background jobs are off (the catalogue works without them; "
+                     "install redis-server or set CKAN_REDIS_URL to enable them)."), err=True)
     if seed_only:
         return
     # Background jobs (the harvest-readiness checks) need a worker beside the web server; it is stopped
@@ -127,7 +132,8 @@ def _run(children: ChildProcesses, host: str, port: int, home: Path, seed_only: 
         "web server", [_ckan_executable(), "run", "--host", host, "--port", str(port), "--disable-reloader"],
         env=env)
     if web_server.wait() != 0:
-        raise click.ClickException(f"the web server stopped (exit {web_server.returncode}); see the log above.")
+        raise click.ClickException(_("the web server stopped (exit {code}); see the log above.").format(
+            code=web_server.returncode))
 
 
 def _write_config(home: Path, database_url: str, site_url: str) -> Path:
@@ -167,7 +173,8 @@ def _ckan(children: ChildProcesses, env: dict[str, str], *args: str, capture: bo
     returncode, output = children.run(f"ckan {args[0]}", [_ckan_executable(), *args], env=env, text=True,
                                       stdout=subprocess.PIPE if capture else None)
     if returncode != 0:
-        raise click.ClickException(f"`ckan {' '.join(args)}` failed (exit {returncode}); see the log above.")
+        raise click.ClickException(_("`{command}` failed (exit {code}); see the log above.").format(
+            command=" ".join(["ckan", *args]), code=returncode))
     return output
 
 
@@ -180,11 +187,16 @@ def _port_in_use(host: str, port: int) -> bool:
 def _print_welcome(site_url: str, seeded: dict, config_file: Path) -> None:
     created = seeded["created"]
     click.echo("")
-    click.echo(f"  Open Up demo catalogue: {site_url}")
-    click.echo(f"  Administrator: {seeded['admin']} / {seeded['password']}")
-    click.echo(f"  API token:     {seeded['token']}")
-    click.echo(f"  Created now:   {created['organizations']} municipalities, {created['datasets']} datasets, "
-               f"{created['resources']} monthly files")
-    click.echo(f"  Config:        {config_file}")
-    click.echo("  Stop with Ctrl-C.")
+    lines = [
+        (_("Open Up demo catalogue:"), site_url),
+        (_("Administrator:"), f"{seeded['admin']} / {seeded['password']}"),
+        (_("API token:"), seeded["token"]),
+        (_("Created now:"), _("{organisations} municipalities, {datasets} datasets, {files} monthly files").format(
+            organisations=created["organizations"], datasets=created["datasets"], files=created["resources"])),
+        (_("Config:"), str(config_file)),
+    ]
+    width = max(len(label) for label, _value in lines) + 1
+    for label, value in lines:
+        click.echo(f"  {label:<{width}}{value}")
+    click.echo("  " + _("Stop with Ctrl-C."))
     click.echo("")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ckanext.openup.cli.language import _
+from ckanext.openup.cli.language import N_, _
 from ckanext.openup.cli.reporting import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -32,26 +32,24 @@ class FileOrExportUrl(click.ParamType):
         return click.Path(exists=True, dir_okay=False).convert(value, param, ctx)
 
 
-@click.command("inspect")
+@click.command("inspect", help=N_(
+    "Check supplier-invoice files (CSV/TSV, XLSX or EntryScape JSON) and summarise them.\n\n"
+    "An http(s) address is read as an EntryScape row-store export: every page is fetched (following ``next`` on "
+    "the same site) and the pages are checked as one file.\n\n"
+    "Recognises the header variant (Swedish spec 1.1 and 1.0, Finnish Kuntaliitto 2021 and 2016, tutkihankintoja), "
+    "checks every row (required fields, organisation numbers, dates, amounts), finds personal identity numbers, "
+    "and reports rows, period, total, suppliers and credit notes. Exit code 0 when no problems are found, 1 when "
+    "there are, 2 for usage errors.\n\n"
+    "\b\n"
+    "Examples:\n"
+    "  openup inspect leverantorsreskontra-2024.csv\n"
+    "  openup inspect --json ostolaskut-2023.xlsx th_data_2023.csv > report.json\n"
+    "  openup inspect \"https://example.org/store/1/dataset/abc/json?_limit=1000\""
+))
 @click.argument("files", nargs=-1, required=True, type=FileOrExportUrl())
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON report for machines instead of text.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON report for machines instead of text."))
 def inspect_command(files: tuple[str, ...], as_json: bool) -> None:
-    """Check supplier-invoice files (CSV/TSV, XLSX or EntryScape JSON) and summarise them.
-
-    An http(s) address is read as an EntryScape row-store export: every page is fetched (following
-    ``next`` on the same site) and the pages are checked as one file.
-
-    Recognises the header variant (Swedish spec 1.1 and 1.0, Finnish Kuntaliitto 2021 and 2016,
-    tutkihankintoja), checks every row (required fields, organisation numbers, dates, amounts),
-    finds personal identity numbers, and reports rows, period, total, suppliers and credit notes.
-    Exit code 0 when no problems are found, 1 when there are, 2 for usage errors.
-
-    \b
-    Examples:
-      openup inspect leverantorsreskontra-2024.csv
-      openup inspect --json ostolaskut-2023.xlsx th_data_2023.csv > report.json
-      openup inspect "https://example.org/store/1/dataset/abc/json?_limit=1000"
-    """
+    """Check supplier-invoice files (CSV/TSV, XLSX or EntryScape JSON) and summarise them."""
     reports: list[dict[str, object]] = []
     problems = False
     for path in files:

@@ -7,10 +7,11 @@ is plain gettext in the package (domain ``openup-cli``), so it loads without CKA
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import locale
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib.resources import files
 
@@ -44,6 +45,57 @@ def language_from_environment(environ: Mapping[str, str] = os.environ) -> str:
         return ENGLISH
 
 
+def language_in_arguments(arguments: Sequence[str]) -> str | None:
+    """The language ``--lang`` asks for among the command line's ``arguments``, before click has read them."""
+    for position, argument in enumerate(arguments):
+        if argument == "--":
+            break
+        value = argument.partition("=")[2] if argument.startswith("--lang=") else None
+        if argument == "--lang" and position + 1 < len(arguments):
+            value = arguments[position + 1]
+        if value in LANGUAGES:
+            return value
+    return None
+
+
+@contextlib.contextmanager
+def click_speaks(language: str) -> Iterator[None]:
+    """Let click's own texts (Usage:, Error: Missing argument...) come from our catalogue in ``language``.
+
+    click asks the standard gettext of the default domain, which follows LANGUAGE; both are set back after.
+    """
+    before = gettext.textdomain(), os.environ.get("LANGUAGE")
+    gettext.bindtextdomain(DOMAIN, str(files("ckanext.openup").joinpath("i18n")))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = language
+    try:
+        yield
+    finally:
+        gettext.textdomain(before[0])
+        if before[1] is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = before[1]
+
+
+def translate_help(command: click.Command, language: str, ctx: click.Context | None = None) -> None:
+    """Show ``command``'s help and its options' help in ``language`` (the English texts are kept to start over).
+
+    click makes the --help option once per command, in the language of that moment: with ``ctx`` it is
+    said again in ``language``.
+    """
+    help_option = command.get_help_option(ctx) if ctx is not None else None
+    if help_option is not None:
+        help_option.__dict__.setdefault("_english_help", {"help": "Show this message and exit."})
+    for item in (command, *command.params, *([help_option] if help_option else [])):
+        texts = item.__dict__.setdefault("_english_help", {
+            attribute: getattr(item, attribute, None)
+            for attribute in ("help", "short_help", "options_metavar", "subcommand_metavar")})
+        for attribute, english in texts.items():
+            if english:
+                setattr(item, attribute, translation(language).gettext(english))
+
+
 def choose_language(ctx: click.Context, language: str | None) -> None:
     """Remember ``--lang`` (or the environment's language) for every message of this command run."""
     ctx.find_root().meta[_CONTEXT_KEY] = language or language_from_environment()
@@ -63,6 +115,11 @@ def translation(language: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
     with catalogue.open("rb") as mo_file:
         return gettext.GNUTranslations(mo_file)
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translated later"
+    """Mark ``message`` for the catalogue; it is translated where it is shown."""
+    return message
 
 
 def _(message: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ckanext.openup.cli.language import _, ngettext
+from ckanext.openup.cli.language import N_, _, ngettext
 from ckanext.openup.cli.reporting import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -27,32 +27,30 @@ from ckanext.openup.procurement.preparation import (
 from ckanext.openup.procurement.prepared import MANIFEST_NAME, PreparedFile, read_manifest, write_manifest
 
 
-@click.command("prepare")
+@click.command("prepare", help=N_(
+    "Write canonical files per the national specification, with personal data removed.\n\n"
+    "Output: UTF-8, comma-separated, decimal point, ISO dates and the specification's column names (Swedish spec "
+    "1.1 for Swedish files, the Kuntaliitto 2021 guide for Finnish ones), one file per input (or per month with "
+    "--by-month) and a manifest (openup-manifest.json) with the rows, period, size and sha256 of each file. "
+    "Personal identity numbers and sole traders' names are redacted (see docs/privacy-redaction.md). Input files "
+    "are never changed. Exit code 0 when the output has no problems left, 1 when it has, 2 for usage errors.\n\n"
+    "\b\n"
+    "Examples:\n"
+    "  openup prepare leverantorsreskontra-2024.csv --out prepared/\n"
+    "  openup prepare ostolaskut-2023.xlsx --out prepared/ --by-month --json"
+))
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--out",
     "out_dir",
     required=True,
     type=click.Path(file_okay=False),
-    help="Folder for the prepared files (created if missing). Never the inputs' own folder.",
+    help=N_("Folder for the prepared files (created if missing). Never the inputs' own folder."),
 )
-@click.option("--by-month", is_flag=True, help="Write one file per calendar month (NAME-YYYY-MM.csv).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON report for machines instead of text.")
+@click.option("--by-month", is_flag=True, help=N_("Write one file per calendar month (NAME-YYYY-MM.csv)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON report for machines instead of text."))
 def prepare_command(files: tuple[str, ...], out_dir: str, by_month: bool, as_json: bool) -> None:
-    """Write canonical files per the national specification, with personal data removed.
-
-    Output: UTF-8, comma-separated, decimal point, ISO dates and the specification's column names
-    (Swedish spec 1.1 for Swedish files, the Kuntaliitto 2021 guide for Finnish ones), one
-    file per input (or per month with --by-month) and a manifest (openup-manifest.json) with the
-    rows, period, size and sha256 of each file. Personal identity numbers and sole traders' names
-    are redacted (see docs/privacy-redaction.md). Input files are never changed.
-    Exit code 0 when the output has no problems left, 1 when it has, 2 for usage errors.
-
-    \b
-    Examples:
-      openup prepare leverantorsreskontra-2024.csv --out prepared/
-      openup prepare ostolaskut-2023.xlsx --out prepared/ --by-month --json
-    """
+    """Write canonical files per the national specification, with personal data removed."""
     try:
         check_outputs_free(files, out_dir)
     except OutputConflictError as error:

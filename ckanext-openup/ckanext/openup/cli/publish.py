@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import click
 
-from ckanext.openup.cli.language import _, ngettext
+from ckanext.openup.cli.language import N_, _, ngettext
 from ckanext.openup.cli.reporting import EXIT_OK, EXIT_PROBLEMS, emit_json, finding_lines
 from ckanext.openup.procurement.checks import ERROR
 from ckanext.openup.procurement.errors import InvoiceFileError
@@ -35,21 +35,41 @@ from ckanext.openup.publishing.privacy import UnreadableForCheckError, find_pers
 from ckanext.openup.publishing.site import Progress, Site, check_site_url
 
 
-@click.command("publish")
+@click.command("publish", help=N_(
+    "Publish prepared monthly files as the organisation's supplier-invoice dataset for YEAR.\n\n"
+    "FILES are files written by `openup prepare --by-month` (or its output folder). Each becomes the resource of "
+    "its month, uploaded (default) or linked (--link-base); the dataset is created when missing. A month whose "
+    "file is unchanged (same sha256 and size) is kept, a changed one replaced, never duplicated, also when two "
+    "runs publish the same year at once. A new year stays private until every month is in, whatever the token's "
+    "role; running it again after an interruption finishes the job. A file that still holds a personal identity "
+    "number, or whose buyer is another organisation than --org, is refused and nothing is uploaded.\n\n"
+    "The API token comes from the environment variable OPENUP_CKAN_TOKEN or from the config file ([ckan] token = "
+    "...); it is never accepted as an option. Exit code 0 when done, 1 when a file was refused (personal data) or "
+    "the site rejected a change or did not keep the year hidden, 2 for usage errors (bad URL, no token, unknown "
+    "organisation, files of another buyer).\n\n"
+    "\b\n"
+    "Example (the monthly routine):\n"
+    "  openup prepare leverantorsreskontra-2025-03.csv --out prepared/ --by-month\n"
+    "  read -rs OPENUP_CKAN_TOKEN && export OPENUP_CKAN_TOKEN   # paste it; or put it in the config file\n"
+    "  openup publish --ckan https://ckan.example.se --org sundsvall --year 2025 prepared/ --dry-run\n"
+    "  openup publish --ckan https://ckan.example.se --org sundsvall --year 2025 prepared/\n"
+    "  openup publish --org sundsvall --year 2025 prepared/ --json   # site URL from the config file"
+))
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--ckan", "site_url", metavar="URL", help="The CKAN site, e.g. https://ckan.example.se "
-              "(default: 'url' in the config file).")
-@click.option("--org", "organisation_name", required=True, metavar="NAME", help="The organisation's URL name.")
-@click.option("--year", required=True, type=click.IntRange(1990, 2100), help="The calendar year of the dataset.")
-@click.option("--link-base", metavar="URL", help="Link the files at URL/<file name> instead of uploading them.")
+@click.option("--ckan", "site_url", metavar="URL", help=N_("The CKAN site, e.g. https://ckan.example.se "
+              "(default: 'url' in the config file)."))
+@click.option("--org", "organisation_name", required=True, metavar="NAME", help=N_("The organisation's URL name."))
+@click.option("--year", required=True, type=click.IntRange(1990, 2100), help=N_("The calendar year of the dataset."))
+@click.option("--link-base", metavar="URL", help=N_("Link the files at URL/<file name> instead of uploading them."))
 @click.option("--licence", type=click.Choice(LICENCES), default="cc-zero", show_default=True,
-              help="Licence of a new dataset (an existing dataset keeps its own).")
+              help=N_("Licence of a new dataset (an existing dataset keeps its own)."))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="PATH",
-              help=f"Config file with the API token (default: {default_config_path()}).")
+              show_default=str(default_config_path()), help=N_("Config file with the API token."))
 @click.option("--token", hidden=True, expose_value=False, callback=lambda ctx, param, value: _refuse_token(value),
-              help="Refused: a token on the command line lands in shell history.")
-@click.option("--dry-run", is_flag=True, help="Show what would change (create/replace/keep per month); change nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON report for machines instead of text.")
+              help=N_("Refused: a token on the command line lands in shell history."))
+@click.option("--dry-run", is_flag=True,
+              help=N_("Show what would change (create/replace/keep per month); change nothing."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON report for machines instead of text."))
 def publish_command(
     files: tuple[str, ...],
     site_url: str | None,
@@ -61,29 +81,7 @@ def publish_command(
     dry_run: bool,
     as_json: bool,
 ) -> None:
-    """Publish prepared monthly files as the organisation's supplier-invoice dataset for YEAR.
-
-    FILES are files written by `openup prepare --by-month` (or its output folder). Each becomes the
-    resource of its month, uploaded (default) or linked (--link-base); the dataset is created when
-    missing. A month whose file is unchanged (same sha256 and size) is kept, a changed one replaced,
-    never duplicated, also when two runs publish the same year at once. A new year stays private
-    until every month is in, whatever the token's role; running it again after an interruption
-    finishes the job. A file that still holds a personal identity number, or whose buyer is another
-    organisation than --org, is refused and nothing is uploaded.
-
-    The API token comes from the environment variable OPENUP_CKAN_TOKEN or from the config file
-    ([ckan] token = ...); it is never accepted as an option. Exit code 0 when done, 1 when a file
-    was refused (personal data) or the site rejected a change or did not keep the year hidden,
-    2 for usage errors (bad URL, no token, unknown organisation, files of another buyer).
-
-    \b
-    Example (the monthly routine):
-      openup prepare leverantorsreskontra-2025-03.csv --out prepared/ --by-month
-      read -rs OPENUP_CKAN_TOKEN && export OPENUP_CKAN_TOKEN   # paste it; or put it in the config file
-      openup publish --ckan https://ckan.example.se --org sundsvall --year 2025 prepared/ --dry-run
-      openup publish --ckan https://ckan.example.se --org sundsvall --year 2025 prepared/
-      openup publish --org sundsvall --year 2025 prepared/ --json   # site URL from the config file
-    """
+    """Publish prepared monthly files as the organisation's supplier-invoice dataset for YEAR."""
     report = PublicationReport(as_json, dry_run)
     try:
         code = _publish(list(files), site_url, organisation_name, year, link_base, licence, config_path, report)
@@ -127,7 +125,7 @@ class PublicationReport:
             if month["month"] == action.month and month["action"] == action.kind:
                 month["done"] = True
                 month["outcome"] = outcome
-        self.say(f"  {action.month}  {outcome}")
+        self.say(f"  {action.month}  {_(outcome)}")
 
     def error(self, message: str, details: list[str] | None = None) -> None:
         self.document["error"] = {"message": message, "details": details or []}
@@ -284,13 +282,19 @@ def _month_action(kind: str) -> str:
     return words.get(kind, kind)
 
 
+# Why a month is created, replaced, kept or removed, and how it went (publishing/ keeps them in English for --json).
+PLAN_TEXTS = (N_("not on the site"), N_("unchanged"), N_("content changed"), N_("link changed"),
+              N_("switching between upload and link"), N_("second copy"), N_("created"), N_("replaced"),
+              N_("duplicate removed"), N_("already there (put in by another run)"))
+
+
 def _detail(action: MonthAction) -> str:
     if action.file is None:
-        return action.reason
+        return _(action.reason)
     size = (ngettext("{rows} row", "{rows} rows", action.file.rows).format(rows=_number(action.file.rows)) + ", "
             + ngettext("{bytes} byte", "{bytes} bytes", action.file.bytes).format(bytes=_number(action.file.bytes)))
     where = f" -> {action.link_url}" if action.link_url and action.kind != KEEP else ""
-    return f"{action.file.path} ({size}; {action.reason}){where}"
+    return f"{action.file.path} ({size}; {_(action.reason)}){where}"
 
 
 def _number(value: int) -> str:

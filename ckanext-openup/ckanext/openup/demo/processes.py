@@ -31,6 +31,11 @@ class StopRequested(Exception):
 class AlreadyRunning(Exception):
     """Another live process uses the same data folder."""
 
+    def __init__(self, folder: Path, pid: int) -> None:
+        super().__init__(f"{folder} is in use by a running process (pid {pid})")
+        self.folder = folder
+        self.pid = pid
+
 
 @contextmanager
 def stop_on_signals() -> Iterator[None]:
@@ -69,22 +74,22 @@ class ChildProcesses:
         self._children: list[tuple[str, subprocess.Popen]] = []
         self._claimed = False
 
-    def claim(self) -> list[str]:
+    def claim(self) -> list[tuple[str, int]]:
         """Mark the data folder as this process's; stop what an earlier run left running there.
 
-        Returns ``role (pid N)`` for each leftover stopped. Raises :class:`AlreadyRunning` when the process
+        Returns ``(role, pid)`` for each leftover stopped. Raises :class:`AlreadyRunning` when the process
         that wrote the folder's pid files is still alive.
         """
         self.run_folder.mkdir(parents=True, exist_ok=True)
         owner = _recorded_process(self.run_folder / f"{_OWNER}.pid")
         if owner is not None and owner.pid != os.getpid():
-            raise AlreadyRunning(f"{self.run_folder.parent} is in use by a running process (pid {owner.pid})")
+            raise AlreadyRunning(self.run_folder.parent, owner.pid)
         stopped = []
         for pid_file in sorted(self.run_folder.glob("*.pid")):
             leftover = _recorded_process(pid_file)
             if leftover is not None and pid_file.stem != _OWNER:
                 _stop_tree(leftover, timeout=10)
-                stopped.append(f"{_role(pid_file)} (pid {leftover.pid})")
+                stopped.append((_role(pid_file), leftover.pid))
             pid_file.unlink()
         _write_pid_file(self.run_folder / f"{_OWNER}.pid", _OWNER, psutil.Process())
         self._claimed = True

@@ -1,4 +1,4 @@
-"""The result of a harvest-readiness check, as a JSON-ready dict and as text for people."""
+"""The result of a harvest-readiness check, as a JSON-ready dict (the text for people is cli/check_report.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 
 from ckanext.openup.quality.findings import BLOCKING, VIOLATION, WARNING, Finding
 from ckanext.openup.quality.loading import CatalogueLoadError
-from ckanext.openup.quality.mqa import DIMENSIONS, MAXIMUM, MqaScore
+from ckanext.openup.quality.mqa import MqaScore
 from ckanext.openup.quality.shacl import ShaclResult
 from ckanext.openup.quality.urls import UrlAnswer
 
-EXAMPLES = 3  # subjects shown per kind of problem in the text report
 JSON_EXAMPLES = 20  # focus nodes listed per kind of SHACL result in the JSON report
 
 
@@ -76,83 +75,3 @@ class CheckReport:
             "urls": [answer.as_dict() for answer in self.url_answers.values()] if self.url_answers else None,
             "seconds": {step: round(seconds, 2) for step, seconds in self.timings.items()},
         }
-
-
-def _number(value: float) -> str:
-    text = f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
-    return text.replace(",", " ").removesuffix(".0")
-
-
-def _finding_lines(findings: list[Finding]) -> list[str]:
-    groups: dict[tuple[str, str, str, str], list[Finding]] = defaultdict(list)
-    for finding in sorted(findings, key=Finding.sort_key):
-        groups[(finding.severity, finding.kind, finding.property, finding.message)].append(finding)
-    lines = []
-    for (severity, kind, prop, message), members in groups.items():
-        where = " ".join(part for part in (kind, prop) if part)
-        lines.append(f"  {severity.upper():9} {where + ': ' if where else ''}{message}")
-        for finding in members[:EXAMPLES]:
-            value = f" ({finding.value})" if finding.value else ""
-            dataset = f" in dataset {finding.dataset}" if finding.dataset else ""
-            lines.append(f"            {finding.subject}{dataset}{value}")
-        if len(members) > EXAMPLES:
-            lines.append(f"            … and {_number(len(members) - EXAMPLES)} more ({_number(len(members))} in all)")
-    return lines
-
-
-def _mqa_lines(score: MqaScore) -> list[str]:
-    lines = [f"MQA score (data.europa.eu method, as dataportal.se shows it; {MAXIMUM} points)"]
-    for dimension, top in DIMENSIONS.items():
-        lines.append(f"  {dimension:<18} {_number(round(score.dimension_points(dimension), 1)):>6} / {top}")
-        for indicator_score in score.indicators:
-            indicator = indicator_score.indicator
-            if indicator.dimension != dimension:
-                continue
-            if not indicator_score.checked:
-                lines.append(f"    {indicator.label:<44} not checked (up to {indicator.weight}; use --check-urls)")
-                continue
-            unit = {"dataset": "datasets", "distribution": "distributions"}.get(indicator.on,
-                                                                            "datasets and distributions")
-            if indicator.dimension == "Interoperability" and indicator.on == "distribution":
-                unit = "datasets (best distribution)"
-            lines.append(
-                f"    {indicator.label:<44} {_number(round(indicator_score.points, 1)):>6} / {indicator.weight:<3}"
-                f" {_number(indicator_score.satisfied)} of {_number(indicator_score.population)} {unit}")
-    total = f"  Total: {_number(round(score.points, 1))} / {MAXIMUM}: {score.rating}"
-    if score.unchecked_weight:
-        best = round(score.points + score.unchecked_weight, 1)
-        total += (f" for the checked indicators; {score.unchecked_weight} points not checked, so at most "
-                  f"{_number(best)} ({score.best_possible_rating})")
-    lines.append(total)
-    return lines
-
-
-def render_text(report: CheckReport) -> str:
-    """The report for people: what blocks the harvest, the rule breaches, SHACL, the MQA score."""
-    if report.load_error is not None:
-        return (f"{report.source}\n  BLOCKING  cannot be read: {report.load_error.describe()}\n"
-                "Result: NOT harvestable (dataportal.se cannot read this catalogue)")
-    lines = [report.source,
-             f"  read {_number(len(report.documents))} document(s), {_number(report.datasets)} datasets", ""]
-    lines.append(f"dataportal.se rules: {report.count(BLOCKING)} blocking, {report.count(VIOLATION)} violations, "
-                 f"{report.count(WARNING)} warnings")
-    lines += _finding_lines(report.findings)
-    violations = sum(1 for result in report.shacl_results if result.severity == "Violation")
-    lines += ["", f"DCAT-AP 3.0.1 SHACL: {_number(report.conforming_datasets)} of {_number(report.datasets)} "
-              f"datasets conform; {_number(violations)} violations, "
-              f"{_number(len(report.shacl_results) - violations)} warnings"]
-    for group in report.shacl_groups():
-        example = group["focus_nodes"][0] if group["focus_nodes"] else ""
-        lines.append(f"  {group['severity']:<9} {group['path'] or '(node)'} {group['constraint']}: "
-                     f"{_number(group['count'])} × e.g. {example}: {group['message']}")
-    if report.mqa is not None:
-        lines += [""] + _mqa_lines(report.mqa)
-    if report.dataportal_mqa is not None:
-        variant = report.dataportal_mqa
-        unchecked = f" ({variant.unchecked_weight} not checked)" if variant.unchecked_weight else ""
-        lines.append(f"  dataportal.se's variant (no DCAT-AP compliance points, IANA media-type literals accepted "
-                     f"as formats): {_number(round(variant.points, 1))} / {variant.maximum}{unchecked}")
-    blocking = report.count(BLOCKING)
-    lines += ["", f"Result: NOT harvestable ({blocking} blocking problem(s))" if report.blocked
-              else "Result: harvestable (nothing blocks dataportal.se's harvest)"]
-    return "\n".join(lines)
