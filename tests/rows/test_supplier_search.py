@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as toolkit
 import pytest
+from ckan.lib.search.index import PackageSearchIndex
 from ckan.tests import factories
 
+from ckanext.openup.rows import loading, search_text
 from tests.rows.invoice_months import month_text, organisation_number, upload_month
 from tests.rows.test_invoice_row_pages import finnish_month_text, y_tunnus
 from tests.supplier_invoices import TAMPERE, create_organisation, create_supplier_invoice, sysadmin_context
@@ -73,3 +75,19 @@ def test_private_dataset_is_found_only_by_those_who_may_see_it(app, sundsvall):
     assert found(app, RARE_SUPPLIER) == []
     assert found(app, RARE_NUMBER, outsider) == []
     assert found(app, RARE_SUPPLIER, factories.APIToken(user=member["name"])["token"]) == [dataset["name"]]
+
+
+def test_new_month_is_indexed_once_with_its_suppliers(app, dataset, monkeypatch):
+    # Indexing a year with thousands of supplier names is a large part of a month's load: a new month's is done
+    # once, when the DataStore marks it loaded, already with the suppliers of the rows that are coming.
+    resource = upload_month(dataset, 6, with_rare_supplier(6))
+    loading.remove_rows(resource["id"])
+    search_text.reindex(dataset["id"])
+    assert found(app, RARE_SUPPLIER) == []
+    indexed = []
+    index_package = PackageSearchIndex.index_package
+    monkeypatch.setattr(PackageSearchIndex, "index_package",
+                        lambda index, *args, **kwargs: indexed.append(1) or index_package(index, *args, **kwargs))
+    loading.load_resource(resource["id"], force=True)
+    assert len(indexed) == 1
+    assert found(app, RARE_SUPPLIER) == [dataset["name"]]

@@ -5,7 +5,11 @@ from __future__ import annotations
 from ckanext.openup.rows import preview, search_text
 
 
-def rows_loaded(resource_id: str, dataset_id: str) -> None:
-    """The month's rows are in: show them on its page and let searches for its suppliers find the dataset."""
+def rows_loaded(resource_id: str, dataset_id: str, indexed: bool = False) -> None:
+    """The month's rows are in: show them on its page and let searches for its suppliers find the dataset.
+
+    ``indexed``: the dataset was already indexed with this month's suppliers during the load.
+    """
     preview.ensure_rows_view(resource_id)
-    search_text.reindex(dataset_id)
+    if not indexed:
+        search_text.reindex(dataset_id)

@@ -23,7 +23,7 @@ from ckan.lib.uploader import get_resource_uploader
 
 from ckanext.openup import organisations
 from ckanext.openup.procurement.prepared import file_sha256
-from ckanext.openup.rows import after_load, spending_store, summary
+from ckanext.openup.rows import after_load, search_text, spending_store, summary
 from ckanext.openup.rows.dictionary import datastore_fields
 from ckanext.openup.rows.reading import TypedRows, read_typed_rows
 
@@ -36,6 +36,7 @@ WRITE_URL = "ckan.datastore.write_url"
 # Where a file's rows wait inside the load's transaction before they replace the month's rows.
 STAGING_TABLE = "openup_staged_rows"
 READ_URL = "ckan.datastore.read_url"
+_LOAD_SETTINGS = (("synchronous_commit", "off"), ("work_mem", "64MB"), ("maintenance_work_mem", "256MB"))
 
 # Resources being loaded or removed in this process: the DataStore's own resource_patch (its
 # datastore_active flag) fires the resource hooks again, which must not start another load.
@@ -110,10 +111,18 @@ def load_resource(resource_id: str, force: bool = False) -> LoadedRows | None:
         typed = read_typed_rows(path, organisation.get("country"), name=name)
         try:
             with _working_on(resource_id):
-                _ensure_table(engine, resource_id, datastore_fields(typed.layout))
+                # A month not yet marked loaded is marked by datastore_create, whose package_update indexes the
+                # dataset: with the new rows' suppliers, so it need not be indexed a second time once they are in.
+                with search_text.incoming_suppliers(resource_id, typed.supplier_terms) as incoming:
+                    _ensure_table(engine, resource_id, datastore_fields(typed.layout))
                 source = spending_store.source_of(resource, dataset, organisation)
-                _swap_rows(engine, resource_id, typed, sha256, source)
-                after_load.rows_loaded(resource_id, dataset["id"])
+                try:
+                    _swap_rows(engine, resource_id, typed, sha256, source)
+                except BaseException:
+                    if incoming.indexed_at is not None:  # the index must not keep suppliers of rows that never came
+                        search_text.reindex(dataset["id"])
+                    raise
+                after_load.rows_loaded(resource_id, dataset["id"], indexed=_still_indexed_as(dataset["id"], incoming))
         finally:
             typed.close()
     finally:
@@ -121,6 +130,15 @@ def load_resource(resource_id: str, force: bool = False) -> LoadedRows | None:
     seconds = (datetime.datetime.now(datetime.timezone.utc) - started).total_seconds()
     log.info("Loaded %d invoice rows of resource %s in %.1f s", typed.rows, resource_id, seconds)
     return LoadedRows(resource_id, typed.rows, typed.total_amount, seconds)
+
+
+def _still_indexed_as(dataset_id: str, incoming: search_text.IncomingSuppliers) -> bool:
+    """Whether the dataset was indexed with the month's new suppliers during the load and not changed since
+    (another month's load or an edit meanwhile was indexed without them: then it is indexed again)."""
+    if incoming.indexed_at is None:
+        return False
+    dataset = toolkit.get_action("package_show")(site_context(), {"id": dataset_id})
+    return (dataset.get("metadata_modified") or "") == incoming.indexed_at
 
 
 def remove_rows(resource_id: str) -> None:
@@ -173,6 +191,11 @@ def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha
     table = f'"{resource_id}"'
     columns = ", ".join(f'"{written}"' for written in typed.layout.header)
     with engine.begin() as connection:
+        # The load's own settings: room to sort and build the month's index in memory, and no wait for the commit
+        # to reach the disk (a crash may lose a just-finished load, never a part of one: the old rows stay).
+        for setting, value in _LOAD_SETTINGS:
+            connection.execute(sa.text("SELECT set_config(:setting, :value, true)"),
+                               {"setting": setting, "value": value})
         # Staged first (typed, so a value the column refuses fails here, before the old rows are touched).
         connection.execute(sa.text(f"CREATE TEMPORARY TABLE {STAGING_TABLE} ON COMMIT DROP AS "
                                    f"SELECT {columns} FROM {table} WITH NO DATA"))

@@ -21,10 +21,11 @@ from ckanext.openup.procurement.errors import InvoiceFileError
 from ckanext.openup.procurement.inspection import finish_inspection
 from ckanext.openup.procurement.layouts import LAYOUTS, OutputLayout
 from ckanext.openup.procurement.tables import open_invoice_table
-from ckanext.openup.procurement.variants import recognise_header
+from ckanext.openup.procurement.variants import SPEC_COLUMNS, recognise_header
 
 # Rows are staged on disk past this size, so memory stays bounded whatever the file's length.
 SPOOL_BYTES = 8 << 20
+_SUPPLIER_CELLS = operator.itemgetter(SPEC_COLUMNS.index("leverantor"), SPEC_COLUMNS.index("leverantor_id"))
 IDENTITY_NUMBER_MESSAGE = (
     "the file holds a personal identity number; run `openup prepare` on it, which redacts them, and upload again"
 )
@@ -42,6 +43,8 @@ class TypedRows:
     csv_file: IO[str]
     rows: int
     total_amount: Decimal
+    # The suppliers' names and numbers as the rows hold them: what searching the catalogue finds the dataset by.
+    supplier_terms: frozenset[str] = frozenset()
 
     def close(self) -> None:
         self.csv_file.close()
@@ -63,11 +66,13 @@ def read_typed_rows(path: str | os.PathLike[str], country: str | None = None, na
             # A batch is written to the spool in one call: the spool's own write is slow Python, per row.
             batch_text = io.StringIO()
             writer = csv.writer(batch_text, lineterminator="\n")
+            terms: set[str] = set()
             for batch in checker.check_batches(table.rows, all_text=table.format == "csv"):
                 if batch.identity_numbers:
                     # Never staged, whatever the checks call it: the DataStore is public.
                     raise RowsRefusedError(name or os.fspath(path), IDENTITY_NUMBER_MESSAGE)
                 writer.writerows(map(project, batch.rows))
+                terms.update(*map(_SUPPLIER_CELLS, batch.rows))
                 staged.write(batch_text.getvalue())
                 batch_text.seek(0)
                 batch_text.truncate()
@@ -78,7 +83,8 @@ def read_typed_rows(path: str | os.PathLike[str], country: str | None = None, na
             line = int(str(first.examples[0]["line"])) if first.examples else None
             raise RowsRefusedError(name or os.fspath(path), first.message, line, first.column or None)
         staged.seek(0)
-        return TypedRows(layout, staged, report.summary.rows, report.summary.total_amount)
+        supplier_terms = frozenset(str(term) for term in terms if term is not None and term != "")
+        return TypedRows(layout, staged, report.summary.rows, report.summary.total_amount, supplier_terms)
     except BaseException:
         staged.close()
         raise
