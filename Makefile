@@ -25,14 +25,15 @@ $(INSTALLED): setup.py requirements/base.txt $(CKAN_PINS) requirements/dev.txt
 demo: $(INSTALLED)
 	$(VENV)/bin/openup demo
 
-## test: lint, then the test legs of tests/legs.py one after the other (A: CKAN 2.12 + openup_search, the whole
+## test: lint, then the test legs of tests/legs.py side by side (A: CKAN 2.12 + openup_search, the whole
 ## suite; B: CKAN 2.11 + Solr, the whole suite; C: CKAN 2.12 + SolrCloud, a subset), ending with one line per
-## leg; LEGS=A runs one leg.
+## leg; LEGS=A runs one leg, SIDE_BY_SIDE= runs them one after the other.
+SIDE_BY_SIDE ?= --side-by-side
 ## CKAN=2.11 (or CKAN=2.12): the whole suite on that CKAN version alone, in its own virtual environment.
 ifeq ($(origin CKAN),file)
 test: $(INSTALLED) .venv-2.11/.installed
 	$(VENV)/bin/ruff check .
-	$(PYTHON) tests/legs.py $(LEGS)
+	$(PYTHON) tests/legs.py $(SIDE_BY_SIDE) $(LEGS)
 else
 test: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -15,6 +15,7 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import shutil
 import signal
@@ -58,6 +59,14 @@ def _require(program: str, package: str) -> str:
 
 def build() -> str:
     """The Java classpath of Solr plus our launcher, downloading and compiling only when out of date."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    # Test legs start their Solr side by side: one downloads and compiles, the others wait for it.
+    with (CACHE / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build()
+
+
+def _build() -> str:
     java = _require("java", "default-jdk-headless")
     _require("javac", "default-jdk-headless")
     pom = SOLR_DIR / "pom.xml"
