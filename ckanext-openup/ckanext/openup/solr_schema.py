@@ -50,10 +50,10 @@ def add_language_texts(pkg_dict: dict[str, Any], languages: dict[str, str], defa
     for code, words in texts.items():
         if words:
             pkg_dict[language_field(code)] = words
-    for name, value in pkg_dict.items():
-        # Solr reads an object value as an atomic update; scheming sends fluent fields as JSON, do the same.
-        if name.endswith(_TRANSLATED) and isinstance(value, dict):
-            pkg_dict[name] = json.dumps(value, ensure_ascii=False)
+    # Their text is in the language fields now. Left as they are, Solr would read an object as an atomic
+    # update, and CKAN's schema holds the JSON in a string field that refuses values over 32 KB.
+    for name in [name for name in pkg_dict if name.endswith(_TRANSLATED) and not name.startswith("extras_")]:
+        del pkg_dict[name]
     return pkg_dict
 
 
