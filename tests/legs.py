@@ -104,7 +104,7 @@ class RunningLeg:
 
     def start(self) -> None:
         if self.solr_mode:
-            started = self._solr("start")
+            started = self._solr("start", "--schema", "openup")  # the sv/fi/en schema administrators install
             if started.returncode != 0:  # the leg fails, saying why; the other legs still run
                 print(f"leg {self.leg.name}: Solr did not start:\n{started.stdout}{started.stderr}", flush=True)
                 return
@@ -127,8 +127,8 @@ class RunningLeg:
         self._count()
         return self.outcome
 
-    def _solr(self, action: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(self.leg.venv / "bin" / "python"), "solr/solr.py", action, self.solr_mode],
+    def _solr(self, action: str, *options: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(self.leg.venv / "bin" / "python"), "solr/solr.py", action, self.solr_mode, *options],
                               cwd=REPOSITORY, env=self.env, capture_output=True, text=True)
 
     def _count(self) -> None:
