@@ -208,7 +208,7 @@ def test_site_wide_catalogue_stays_well_formed_whatever_the_query(app, query):
 
 def test_site_wide_catalogue_with_markup_in_the_query_lists_what_search_finds(app):
     # Whether the word `b` of `<b>` must match is the backend's dismax `mm` (Solr requires it, openup_search
-    # drops one-letter words; docs/search-backend.md); the feed is well formed and agrees with search either way.
+    # does not; docs/search-backend.md); the feed is well formed and agrees with search either way.
     factories.Dataset(title="Badplatser")
     response = app.get("/catalog.rdf?q=Badplatser <b>")
     assert response.status_code == 200
