@@ -45,3 +45,21 @@ def test_rows_survive_a_restart_and_ckan_db_clean(dataset, cli, monkeypatch):
     result = cli.invoke(ckan, ["db", "clean", "--yes"])
     assert result.exit_code == 0, result.output
     assert _scalar(write_url, f'SELECT count(*) FROM "{resource["id"]}"') == 25
+
+
+def test_month_loads_after_ckan_2_11s_set_permissions_put_its_trigger_on_our_tables(dataset):
+    # CKAN 2.11's set-permissions script adds its full-text trigger to every table of the DataStore's public
+    # schema, ours too; every insert into them then failed with 'record "new" has no field "_full_text"'.
+    write_url, _read_url = use_datastore(os.environ[URL_VARIABLE])
+    upload_month(dataset, 11, month_text(11, 5))
+    engine = sa.create_engine(write_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            for table in ("_openup_spending", "_openup_rows"):
+                connection.execute(sa.text(f"CREATE TRIGGER zfulltext BEFORE INSERT OR UPDATE ON {table} "
+                                           "FOR EACH ROW EXECUTE PROCEDURE populate_full_text_trigger()"))
+    finally:
+        engine.dispose()
+    resource = upload_month(dataset, 12, month_text(12, 25))
+    assert _scalar(write_url, f'SELECT count(*) FROM "{resource["id"]}"') == 25
+    assert _scalar(write_url, f"SELECT count(*) FROM _openup_spending WHERE resource_id = '{resource['id']}'") == 25

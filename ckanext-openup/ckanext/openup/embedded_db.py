@@ -180,5 +180,8 @@ def _set_datastore_permissions(write_url: str, catalogue_database: str, writer: 
                 connection.exec_driver_sql(f'CREATE ROLE "{DATASTORE_READER}" LOGIN')
             # Held as text by the driver: no parameters, so its "%" and ":" are taken literally.
             connection.exec_driver_sql(script.replace("%", "%%"))
+            from ckanext.openup.rows.own_tables import drop_full_text_triggers
+
+            drop_full_text_triggers(connection)  # CKAN 2.11's script puts its trigger on our tables too
     finally:
         engine.dispose()

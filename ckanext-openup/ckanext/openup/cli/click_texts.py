@@ -16,6 +16,8 @@ CLICK_TEXTS = (
     N_("{name} {filename!r} is a directory."), N_("{name} {filename!r} is not readable."),
     N_("Could not open file {filename!r}: {message}"), N_("file"), N_("directory"), N_("path"),
     N_("default: {default}"), N_("required"), N_("Aborted!"), N_("[OPTIONS]"), N_("COMMAND [ARGS]..."),
+    # click 8.1 (CKAN 2.11's pin) words these two differently.
+    N_("No such option: {name}"), N_("{name} '{filename}' is a directory."),
 )
 
 

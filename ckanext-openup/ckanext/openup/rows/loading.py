@@ -23,7 +23,7 @@ from ckan.lib.uploader import get_resource_uploader
 
 from ckanext.openup import organisations
 from ckanext.openup.procurement.prepared import file_sha256
-from ckanext.openup.rows import after_load, search_text, spending_store, summary
+from ckanext.openup.rows import after_load, own_tables, search_text, spending_store, summary
 from ckanext.openup.rows.dictionary import datastore_fields
 from ckanext.openup.rows.reading import TypedRows, read_typed_rows
 
@@ -183,7 +183,14 @@ def _ensure_table(engine: sa.engine.Engine, resource_id: str, fields: list[dict[
     # The row-count cache must exist before the load: a reader that finds none counts the table in its own
     # snapshot and writes that count, which, landing after the load's commit, would say 0 for good.
     with engine.begin() as connection:
-        connection.execute(sa.text("SELECT cached_table_row_count(:table)"), {"table": resource_id})
+        if _has_row_count_cache(connection):
+            connection.execute(sa.text("SELECT cached_table_row_count(:table)"), {"table": resource_id})
+
+
+def _has_row_count_cache(connection: sa.engine.Connection) -> bool:
+    """CKAN 2.12's DataStore caches row counts in SQL functions; 2.11's counts each time and has none."""
+    return bool(connection.execute(sa.text(
+        "SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'update_cached_table_row_count')")).scalar())
 
 
 def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha256: str,
@@ -191,6 +198,7 @@ def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha
     table = f'"{resource_id}"'
     columns = ", ".join(f'"{written}"' for written in typed.layout.header)
     with engine.begin() as connection:
+        own_tables.drop_full_text_triggers(connection)  # CKAN 2.11's set-permissions may have added them
         # The load's own settings: room to sort and build the month's index in memory, and no wait for the commit
         # to reach the disk (a crash may lose a just-finished load, never a part of one: the old rows stay).
         for setting, value in _LOAD_SETTINGS:
@@ -229,8 +237,9 @@ def _swap_rows(engine: sa.engine.Engine, resource_id: str, typed: TypedRows, sha
             f"SELECT {columns}, {_search_vector(typed.layout.header)} FROM {STAGING_TABLE}"))
         for _name, definition in full_text_indexes:
             connection.execute(sa.text(definition))
-        # The DataStore answers `total` from this cache.
-        connection.execute(sa.text("SELECT update_cached_table_row_count(:table)"), {"table": resource_id})
+        # The DataStore answers `total` from this cache (CKAN 2.12).
+        if _has_row_count_cache(connection):
+            connection.execute(sa.text("SELECT update_cached_table_row_count(:table)"), {"table": resource_id})
 
 
 def _search_vector(header: tuple[str, ...]) -> str:
