@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan
 import pytest
 from ckan.tests import factories
 
@@ -20,6 +21,9 @@ pytestmark = [
 ]
 
 LOCALES = ["sv", "fi"]
+# CKAN 2.11's templates write these without _() (snippets/follow_button.html, the search pages' "close"), so no
+# catalogue can translate them there; CKAN 2.12 translates them. README: known on 2.11.
+CKAN_2_11_HARD_CODED = ["Follow", "close"] if ckan.__version__.startswith("2.11.") else []
 
 
 @pytest.fixture
@@ -52,7 +56,7 @@ def own_texts(catalogue: dict[str, Any], publisher: dict[str, Any]) -> list[str]
             texts += list(entered[field].values())
     texts += [resource[key] for resource in dataset["resources"]
               for key in ("name", "description", "url") if resource.get(key)]
-    return texts
+    return texts + CKAN_2_11_HARD_CODED
 
 
 def pages(catalogue: dict[str, Any]) -> dict[str, str]:
