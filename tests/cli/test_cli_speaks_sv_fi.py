@@ -57,6 +57,8 @@ def test_help_of_every_command_speaks_the_language(language, usage, command):
     assert result.exit_code == 0
     assert usage in result.output
     assert english_left(result.output) == []
+    # click names an option's kind of value in English capitals (INTEGER RANGE, FLOAT, TEXT, PATH)
+    assert not re.findall(r"\b(?:INTEGER|FLOAT|TEXT|PATH|RANGE|FILENAME|DIRECTORY)\b", result.output)
 
 
 def test_help_language_comes_from_the_environment():

@@ -25,8 +25,7 @@ def tampere(sundsvall):
 @pytest.fixture
 def empty_spending_store(sundsvall):
     """No rows left in the store by earlier tests (their datasets are gone with clean_db, their rows are not)."""
-    with store_connection() as connection:
+    with store_connection() as connection, connection.begin():  # SQLAlchemy 1.4 (CKAN 2.11) and 2.0
         for table in TABLES:
             if connection.execute(sa.text("SELECT to_regclass(:t)"), {"t": table}).scalar():
                 connection.execute(sa.text(f'TRUNCATE "{table}"'))
-        connection.commit()

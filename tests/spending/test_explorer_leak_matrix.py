@@ -122,11 +122,10 @@ def _marked_month(year: int, state: str) -> str:
 
 def _empty_spending_store() -> None:
     """Earlier modules' rows stay in the store after their datasets are gone: start from none."""
-    with store_connection() as connection:
+    with store_connection() as connection, connection.begin():  # SQLAlchemy 1.4 (CKAN 2.11) and 2.0
         for table in TABLES:
             if connection.execute(sa.text("SELECT to_regclass(:t)"), {"t": table}).scalar():
                 connection.execute(sa.text(f'TRUNCATE "{table}"'))
-        connection.commit()
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)

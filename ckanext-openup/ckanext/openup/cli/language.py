@@ -91,6 +91,7 @@ def translate_help(command: click.Command, language: str, ctx: click.Context | N
         texts = item.__dict__.setdefault("_english_help", {
             attribute: getattr(item, attribute, None)
             for attribute in ("help", "short_help", "options_metavar", "subcommand_metavar")})
+        texts.setdefault("metavar", _value_metavar(item))
         for attribute, english in texts.items():
             if english:
                 setattr(item, attribute, translation(language).gettext(english))
@@ -130,3 +131,16 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, count: int) -> str:
     """``singular`` or ``plural`` as ``count`` needs, in the command's language."""
     return translation(current_language()).ngettext(singular, plural, count)
+
+
+# click would name an option's value by its type in English capitals (INTEGER RANGE, TEXT, PATH).
+_VALUE_METAVARS = {
+    "integer": N_("NUMBER"), "integer range": N_("NUMBER"), "float": N_("NUMBER"), "float range": N_("NUMBER"),
+    "text": N_("VALUE"), "path": N_("PATH"), "filename": N_("FILE"), "directory": N_("FOLDER"),
+}
+
+
+def _value_metavar(item: object) -> str | None:
+    if not isinstance(item, click.Option) or item.is_flag or item.metavar is not None:
+        return item.metavar if isinstance(item, click.Option) else None
+    return _VALUE_METAVARS.get(item.type.name)
