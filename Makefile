@@ -25,8 +25,8 @@ $(INSTALLED): setup.py requirements/base.txt $(CKAN_PINS) requirements/dev.txt
 demo: $(INSTALLED)
 	$(VENV)/bin/openup demo
 
-## test: lint, then the test legs of tests/legs.py side by side (A: CKAN 2.12 + openup_search, the whole
-## suite; B: CKAN 2.11 + Solr, the whole suite; C: CKAN 2.12 + SolrCloud, a subset), ending with one line per
+## test: lint, then the default test legs of tests/legs.py side by side (A: CKAN 2.12 + openup_search, the whole
+## suite; C: CKAN 2.12 + SolrCloud, a subset; B, CKAN 2.11 + Solr, with LEGS=B), ending with one line per
 ## leg; LEGS=A runs one leg, SIDE_BY_SIDE= runs them one after the other.
 SIDE_BY_SIDE ?= --side-by-side
 ## CKAN=2.11 (or CKAN=2.12): the whole suite on that CKAN version alone, in its own virtual environment.
